@@ -1,0 +1,45 @@
+# Two commands for a newcomer: `make run` (demo portal on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Embedded defaults for a developer machine: SQLite under var/, tasks in-process, mail as files.
+DEV_ENV := DEBUG=1
+
+.PHONY: run test lint check venv migrate demo messages bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+
+run: demo
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	SECRET_KEY=$${SECRET_KEY:-tests-only-secret-key} FAST_PASSWORD_HASHER=1 \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: venv
+	$(DEV_ENV) $(BIN)/python manage.py check
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Refresh the translation catalogues after adding text, then fill locale/*/django.po.
+messages: venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

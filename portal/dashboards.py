@@ -1,0 +1,24 @@
+"""What each role's dashboard shows. Each app adds its part through a small summary function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import User
+
+
+def applicant_context(user: User) -> dict[str, Any]:
+    return {}
+
+
+def employer_context(user: User) -> dict[str, Any]:
+    pending = User.objects.filter(employer=user.employer, employer_confirmed=False)
+    return {"employer": user.employer, "pending_members": pending}
+
+
+def staff_context(user: User) -> dict[str, Any]:
+    return {
+        "is_reviewer": user.is_reviewer(),
+        "is_catalogue_editor": user.is_superuser
+        or user.groups.filter(name="Catalogue editors").exists(),
+    }

@@ -1,0 +1,134 @@
+"""Sign-up and profile forms. Forms validate input only; services do the writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Employer, User, validate_bin
+
+
+class _CrispyMixin:
+    def _init_helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class _SignupBase(_CrispyMixin, forms.ModelForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "preferred_language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_helper()
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this e-mail address already exists. Log in, or reset "
+                    "your password if you have forgotten it."
+                ),
+                code="email_taken",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ApplicantSignupForm(_SignupBase):
+    class Meta(_SignupBase.Meta):
+        fields = ["full_name", "email", "citizenship", "preferred_language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["citizenship"].required = True
+
+
+class EmployerSignupForm(_SignupBase):
+    bin = forms.CharField(
+        label=_("Organisation BIN"),
+        max_length=12,
+        min_length=12,
+        validators=[validate_bin],
+        help_text=_("12 digits. If your organisation is already registered you join it."),
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation name"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed only when the organisation is not registered yet."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+    field_order = [
+        "full_name",
+        "email",
+        "bin",
+        "organisation_name",
+        "address",
+        "preferred_language",
+        "password1",
+        "password2",
+    ]
+
+    def clean_bin(self) -> str:
+        return self.cleaned_data["bin"].strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        bin_ = cleaned.get("bin")
+        if bin_ and not cleaned.get("organisation_name"):
+            if not Employer.objects.filter(bin=bin_).exists():
+                self.add_error(
+                    "organisation_name",
+                    _("No organisation with this BIN is registered yet: give its name."),
+                )
+        return cleaned
+
+
+class ProfileForm(_CrispyMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "citizenship", "preferred_language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_helper()

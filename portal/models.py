@@ -1,0 +1,154 @@
+"""The people in the portal: users (login by e-mail), employer organisations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .identifiers import is_valid_bin
+
+
+def validate_bin(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not is_valid_bin(value):
+        raise ValidationError(
+            _("Enter a valid 12-digit BIN; check the number, the last digit does not match."),
+            code="invalid_bin",
+        )
+
+
+class Employer(models.Model):
+    """An organisation that sponsors foreign professionals, identified by its BIN."""
+
+    bin = models.CharField(
+        _("BIN"),
+        max_length=12,
+        unique=True,
+        validators=[validate_bin],
+        help_text=_("Business identification number: 12 digits."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.bin})"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("kind", User.Kind.STAFF)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address."""
+
+    class Kind(models.TextChoices):
+        APPLICANT = "applicant", _("Foreign professional")
+        EMPLOYER = "employer", _("Employer")
+        STAFF = "staff", _("Ministry staff")
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    kind = models.CharField(
+        _("account type"), max_length=20, choices=Kind.choices, default=Kind.APPLICANT
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    citizenship = CountryField(_("citizenship"), blank=True)
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    # The first person of an organisation is confirmed at sign-up; anyone joining later waits
+    # until a confirmed colleague accepts them, so knowing a BIN is not enough to see its staff.
+    employer_confirmed = models.BooleanField(_("confirmed by the organisation"), default=False)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.kind == self.Kind.APPLICANT and not self.is_staff
+
+    @property
+    def is_employer(self) -> bool:
+        return (
+            self.kind == self.Kind.EMPLOYER
+            and self.employer_id is not None
+            and self.employer_confirmed
+        )
+
+    def is_reviewer(self) -> bool:
+        return self.is_staff and (
+            self.is_superuser or self.groups.filter(name="Reviewers").exists()
+        )
+
+
+class Heartbeat(models.Model):
+    """Last time a background process proved it was alive (used by the health check)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,165 @@
+"""Home page, sign-up, profile and the per-role dashboards."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import dashboards, services
+from .access import employer_required, role_of, staff_required
+from .forms import ApplicantSignupForm, EmployerSignupForm, ProfileForm
+from .models import User
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+def signup(request):
+    return render(request, "portal/signup.html")
+
+
+def signup_applicant(request):
+    form = ApplicantSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.applicant_create(
+            email=data["email"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            citizenship=data["citizenship"],
+            preferred_language=data["preferred_language"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("portal:dashboard")
+    return render(
+        request,
+        "portal/signup_form.html",
+        {"form": form, "title": _("Sign up as a foreign professional")},
+    )
+
+
+def signup_employer(request):
+    form = EmployerSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.employer_user_create(
+            email=data["email"],
+            password=data["password1"],
+            full_name=data["full_name"],
+            preferred_language=data["preferred_language"],
+            bin=data["bin"],
+            organisation_name=data["organisation_name"],
+            address=data["address"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if user.employer_confirmed:
+            messages.success(request, _("Welcome! Your organisation is registered."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "Your organisation is already registered: a colleague "
+                    "must confirm you before you see its staff."
+                ),
+            )
+        return redirect("portal:dashboard")
+    return render(
+        request, "portal/signup_form.html", {"form": form, "title": _("Sign up as an employer")}
+    )
+
+
+@login_required
+def dashboard(request):
+    role = role_of(request.user)
+    if role == "staff":
+        return redirect("portal:staff_dashboard")
+    if role in ("employer", "employer_pending"):
+        return redirect("portal:employer_dashboard")
+    return redirect("portal:applicant_dashboard")
+
+
+@login_required
+def applicant_dashboard(request):
+    if role_of(request.user) != "applicant":
+        return redirect("portal:dashboard")
+    return render(
+        request, "portal/dashboard_applicant.html", dashboards.applicant_context(request.user)
+    )
+
+
+@login_required
+def employer_dashboard(request):
+    role = role_of(request.user)
+    if role == "employer_pending":
+        return render(request, "portal/dashboard_employer_pending.html")
+    if role != "employer":
+        return redirect("portal:dashboard")
+    return render(
+        request, "portal/dashboard_employer.html", dashboards.employer_context(request.user)
+    )
+
+
+@staff_required
+def staff_dashboard(request):
+    return render(request, "portal/dashboard_staff.html", dashboards.staff_context(request.user))
+
+
+@employer_required
+@require_POST
+def member_decide(request, user_id: int):
+    member = get_object_or_404(
+        User, pk=user_id, employer=request.user.employer, employer_confirmed=False
+    )
+    if request.POST.get("decision") == "confirm":
+        services.employer_member_confirm(member=member, by=request.user)
+        messages.success(
+            request, _("%(name)s can now see your organisation.") % {"name": member.full_name}
+        )
+    else:
+        services.employer_member_reject(member=member, by=request.user)
+        messages.info(request, _("%(name)s was not accepted.") % {"name": member.full_name})
+    return redirect("portal:employer_dashboard")
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your profile is saved."))
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Switch the language; for a signed-in person, remember it as their preference."""
+    from django.conf import settings
+
+    lang = request.POST.get("language", "")
+    next_url = request.POST.get("next") or reverse("portal:home")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("portal:home")
+    response = redirect(next_url)
+    if lang in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            request.user.preferred_language = lang
+            request.user.save(update_fields=["preferred_language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            lang,
+            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response

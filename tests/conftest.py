@@ -1,0 +1,195 @@
+"""Shared fixtures: one person per role, and real Redis / Celery worker when available."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from portal.roles import CATALOGUE_EDITORS, REVIEWERS
+
+from .factories import EmployerUserFactory, StaffFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture
+def applicant(db):
+    return UserFactory(email="alice@example.kz", full_name="Alice Applicant")
+
+
+@pytest.fixture
+def other_applicant(db):
+    return UserFactory(email="bob@example.kz", full_name="Bob Outsider", citizenship="US")
+
+
+@pytest.fixture
+def employer_user(db):
+    return EmployerUserFactory(email="erlan@employer-a.kz", full_name="Erlan Employer")
+
+
+@pytest.fixture
+def other_employer_user(db):
+    return EmployerUserFactory(email="zhanna@employer-b.kz", full_name="Zhanna Employer")
+
+
+@pytest.fixture
+def reviewer(db):
+    return StaffFactory(email="rita@gov.kz", full_name="Rita Reviewer", groups=[REVIEWERS])
+
+
+@pytest.fixture
+def catalogue_editor(db):
+    return StaffFactory(email="cat@gov.kz", full_name="Cat Editor", groups=[CATALOGUE_EDITORS])
+
+
+# --- Real services ------------------------------------------------------------------------------
+
+
+def _redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def require_redis() -> None:
+    """Skip (or, with REQUIRE_SERVICES=1, fail) when Redis cannot be reached."""
+    if _redis_available():
+        return
+    message = f"Redis is not reachable at {REDIS_URL}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + " and REQUIRE_SERVICES=1", pytrace=False)
+    pytest.skip(message)
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    user = s.get("USER") or ""
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{s.get('HOST') or ''}:{s.get('PORT') or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def redis_broker() -> Iterator[str]:
+    """Point the Celery app of this test process at a real, empty Redis database."""
+    require_redis()
+    import redis
+
+    from portal.celery import app
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    app.__dict__.pop("amqp", None)
+    app._pool = None
+    try:
+        yield REDIS_URL
+    finally:
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.conf.update(**saved)
+
+
+class WorkerProcess:
+    def __init__(self, proc: subprocess.Popen[bytes], log: Path) -> None:
+        self.proc = proc
+        self.log = log
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_worker(broker: str, log: Path, *extra: str) -> WorkerProcess:
+    """Start a real Celery worker process against ``broker`` and this test's database."""
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker,
+        "DATABASE_URL": _database_url(),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "tests-only-secret-key"),
+    }
+    env.pop("DEBUG", None)
+    handle = log.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    worker = WorkerProcess(proc, log)
+    deadline = time.monotonic() + 60
+    while "ready." not in worker.output():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            worker.stop()
+            pytest.fail("Celery worker did not start:\n" + worker.output())
+        time.sleep(0.2)
+    return worker
+
+
+@pytest.fixture
+def celery_worker_process(redis_broker, transactional_db, tmp_path) -> Iterator[WorkerProcess]:
+    """A real Celery worker in its own process, consuming from Redis, on the test database."""
+    worker = start_worker(redis_broker, tmp_path / "worker.log")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The test client speaks plain HTTP; production settings would redirect it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+    # Pages are rendered without running collectstatic first (that is tested on its own).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
