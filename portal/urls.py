@@ -28,6 +28,9 @@ portal_patterns = (
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("professions/", include("professions.urls")),
+    path("permits/", include("permits.urls")),
+    path("stays/", include("stays.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
