@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date, timedelta
+from pathlib import PurePath
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .workflow import CLOCK_RUNNING, OPEN_STATUSES, Status
 
 
 class Route(models.TextChoices):
@@ -38,3 +46,242 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Applications ---------------------------------------------------------------------------------
+
+
+PASSPORT_MIN_DAYS = 180
+
+
+def passport_problem(expiry: date | None, on: date) -> str | None:
+    """Why a passport expiring on ``expiry`` cannot be used for an application made ``on``."""
+    if expiry is None:
+        return str(_("Enter the passport's expiry date."))
+    if expiry <= on + timedelta(days=PASSPORT_MIN_DAYS):
+        return str(
+            _("Your passport must be valid for more than %(days)d days after you apply "
+              "(after %(date)s). Renew it before applying.")
+            % {"days": PASSPORT_MIN_DAYS, "date": (on + timedelta(days=PASSPORT_MIN_DAYS))}
+        )
+    return None
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def open(self) -> ApplicationQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Application(models.Model):
+    """One person's application for a residence permit."""
+
+    class Step(models.TextChoices):
+        PERSONAL = "personal", _("Personal data")
+        PASSPORT = "passport", _("Passport")
+        PROFESSION = "profession", _("Profession")
+        EMPLOYER = "employer", _("Employer")
+        DOCUMENTS = "documents", _("Documents")
+
+    number = models.CharField(_("application number"), max_length=20, unique=True, null=True,
+                              blank=True, editable=False)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="applications", verbose_name=_("applicant"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
+    # Personal data
+    full_name = models.CharField(_("full name as in the passport"), max_length=200, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    citizenship = CountryField(_("citizenship"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address_in_kazakhstan = models.CharField(_("address in Kazakhstan"), max_length=300,
+                                             blank=True)
+    # Passport
+    passport_number = models.CharField(_("passport number"), max_length=30, blank=True,
+                                       db_index=True)
+    passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
+    # Profession
+    profession = models.ForeignKey("professions.Profession", on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="applications",
+                                   verbose_name=_("profession"))
+    profession_not_listed = models.BooleanField(_("my profession is not listed"), default=False)
+    profession_other = models.CharField(_("your profession"), max_length=200, blank=True)
+    # Employer
+    employer_bin = models.CharField(_("sponsoring employer's BIN"), max_length=12, blank=True)
+    employer = models.ForeignKey("portal.Employer", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="applications",
+                                 verbose_name=_("sponsoring employer"))
+    completed_steps = models.JSONField(default=list, blank=True)
+    # Review
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="reviewing",
+                                 verbose_name=_("reviewer"))
+    notes = models.TextField(_("internal notes"), blank=True,
+                             help_text=_("Seen by ministry staff only."))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    due_date = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
+    clock_paused_on = models.DateField(_("clock paused since"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open application per applicant at a time.
+            models.UniqueConstraint(
+                fields=["applicant"], condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="one_open_application_per_applicant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or str(_("Draft application"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if not self.number:
+            self.number = f"RP-{self.created_at:%Y}-{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(number=self.number)
+
+    # --- facts about this application ---
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_editable_by_applicant(self) -> bool:
+        return self.status in (Status.DRAFT, Status.INFO_REQUESTED)
+
+    def route_for_profession(self) -> str:
+        if self.profession is not None and self.profession.is_listed and not (
+            self.profession_not_listed
+        ):
+            return Route.FACILITATED
+        return Route.STANDARD
+
+    def current_route(self) -> str:
+        """The route as submitted, or as it would be if submitted now."""
+        return self.route or self.route_for_profession()
+
+    def required_document_types(self) -> list[DocumentType]:
+        return list(DocumentType.objects.for_route(self.current_route()))
+
+    def missing_document_types(self) -> list[DocumentType]:
+        have = {d.doc_type_id for d in self.documents.all()}
+        return [t for t in self.required_document_types() if t.pk not in have]
+
+    def incomplete_steps(self) -> list[str]:
+        needed = [Application.Step.PERSONAL, Application.Step.PASSPORT,
+                  Application.Step.PROFESSION]
+        return [Application.Step(s).label for s in needed if s not in self.completed_steps]
+
+    def days_left(self, on: date) -> int | None:
+        """Calendar days until the decision is due (negative when overdue); frozen while paused."""
+        if self.due_date is None or self.status not in CLOCK_RUNNING | {Status.INFO_REQUESTED}:
+            return None
+        reference = self.clock_paused_on or on
+        return (self.due_date - reference).days
+
+    def expected_decision_date(self, on: date) -> date | None:
+        if self.due_date is None or not self.is_open():
+            return None
+        if self.clock_paused_on:
+            return self.due_date + timedelta(days=(on - self.clock_paused_on).days)
+        return self.due_date
+
+    def update_clock(self, old: str, to: str, on: date) -> list[str]:
+        """Move the decision clock for a status change; return the fields changed."""
+        if to == Status.SUBMITTED and old == Status.DRAFT:
+            self.due_date = on + timedelta(days=settings.PERMIT_DECISION_DAYS)
+            return ["due_date"]
+        if to == Status.INFO_REQUESTED:
+            self.clock_paused_on = on
+            return ["clock_paused_on"]
+        if old == Status.INFO_REQUESTED and self.clock_paused_on is not None:
+            if self.due_date is not None:
+                self.due_date += timedelta(days=(on - self.clock_paused_on).days)
+            self.clock_paused_on = None
+            return ["due_date", "clock_paused_on"]
+        return []
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    # The stored name is random: the person's file name never reaches the disk.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"documents/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    """An uploaded file; stored outside every public URL, served by an access-checking view."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="documents", verbose_name=_("application"))
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT,
+                                 verbose_name=_("document type"))
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["doc_type__position", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}: {self.original_name}"
+
+
+class StatusChange(models.Model):
+    """One move of an application: who, when, from, to, why, and what the applicant was told."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="changes", verbose_name=_("application"))
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                           verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    message = models.TextField(_("message to the applicant"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def reason_label(self) -> str:
+        from .workflow import InfoRequestReason, RefusalReason
+
+        choices = RefusalReason if self.to_status == Status.REFUSED else InfoRequestReason
+        return str(dict(choices.choices).get(self.reason, self.reason))
+
+
+class Permit(models.Model):
+    """The residence permit issued on approval."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT,
+                                       related_name="permit", verbose_name=_("application"))
+    number = models.CharField(_("permit number"), max_length=30, unique=True)
+    issue_date = models.DateField(_("issue date"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("residence permit")
+        verbose_name_plural = _("residence permits")
+
+    def __str__(self) -> str:
+        return self.number
+
+    def covers(self, day: date) -> bool:
+        return self.issue_date <= day <= self.valid_until

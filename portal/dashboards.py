@@ -8,7 +8,11 @@ from .models import User
 
 
 def applicant_context(user: User) -> dict[str, Any]:
-    return {}
+    from permits.dashboard import applicant_summary
+
+    context: dict[str, Any] = {"sections": ["permits/_dashboard_applicant.html"]}
+    context.update(applicant_summary(user))
+    return context
 
 
 def employer_context(user: User) -> dict[str, Any]:

@@ -169,10 +169,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: fail fast, the outbox sweeper
 # re-enqueues what did not reach the broker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+    "socket_connect_timeout": 2, "socket_timeout": 10,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat_task", "schedule": 60.0},
+    "sweep-notifications": {"task": "portal.tasks.sweep_notifications_task", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -202,3 +206,5 @@ LOGGING = {
 
 # --- Portal rules (administrative settings) -----------------------------------------------------
 PERMIT_DECISION_DAYS = env.int("PERMIT_DECISION_DAYS", default=45)
+# Absolute address of the portal, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

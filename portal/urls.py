@@ -21,6 +21,7 @@ portal_patterns = (
         ),
         path("dashboard/staff/", views.staff_dashboard, name="staff_dashboard"),
         path("profile/", views.profile, name="profile"),
+        path("inbox/", views.inbox, name="inbox"),
         path("language/", views.set_language, name="set_language"),
     ],
     "portal",

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from . import dashboards, services
 from .access import employer_required, role_of, staff_required
 from .forms import ApplicantSignupForm, EmployerSignupForm, ProfileForm
-from .models import User
+from .models import Notification, User
+from .notifications import mark_read
 
 
 def home(request):
@@ -162,4 +163,19 @@ def set_language(request):
             samesite="Lax",
             secure=settings.SESSION_COOKIE_SECURE,
         )
+    return response
+
+
+@login_required
+def inbox(request):
+    """The person's notifications, newest first; opening the inbox marks them read."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(Notification.objects.filter(recipient=request.user), 20).get_page(
+        request.GET.get("page")
+    )
+    unread = {n.pk for n in page if n.read_at is None}
+    response = render(request, "portal/inbox.html", {"page": page, "unread": unread})
+    if unread:
+        mark_read(user=request.user, notification_ids=list(unread))
     return response

@@ -1,0 +1,38 @@
+"""Who may see and change permit applications and their documents: decided here only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import Application, Document
+from .workflow import Status
+
+
+def is_reviewer(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_staff
+                and user.has_perm("permits.view_application"))
+
+
+def applications_for_applicant(user: Any) -> QuerySet[Application]:
+    """The applications a person sees as their own."""
+    return Application.objects.filter(applicant_id=user.pk)
+
+
+def applications_for_reviewer(user: Any) -> QuerySet[Application]:
+    """What reviewers see in the admin: everything but drafts (those are still private)."""
+    if not is_reviewer(user):
+        return Application.objects.none()
+    return Application.objects.exclude(status=Status.DRAFT)
+
+
+def can_view_document(user: Any, document: Document) -> bool:
+    """The applicant and reviewers see documents; employers and other applicants never do."""
+    if not user.is_authenticated:
+        return False
+    if document.application.applicant_id == user.pk:
+        return True
+    return is_reviewer(user) and user.has_perm("permits.view_document") and (
+        document.application.status != Status.DRAFT
+    )

@@ -1,0 +1,22 @@
+"""The permits part of the applicant's dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .access import applications_for_applicant
+from .workflow import OPEN_STATUSES, today
+
+
+def applicant_summary(user: Any) -> dict[str, Any]:
+    """The person's applications with their expected decision dates: a fixed number of queries."""
+    on = today()
+    applications = list(
+        applications_for_applicant(user).select_related("profession", "permit")
+    )
+    for application in applications:
+        application.expected = application.expected_decision_date(on)
+    return {
+        "applications": applications,
+        "has_open_application": any(a.status in OPEN_STATUSES for a in applications),
+    }

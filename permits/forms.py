@@ -1,0 +1,175 @@
+"""Forms of the application steps. They validate input only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.identifiers import is_valid_bin
+from portal.models import Employer
+
+from .models import Application, DocumentType, passport_problem
+from .uploads import validate_upload
+from .workflow import today
+
+
+class _StepForm(forms.ModelForm):
+    required_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for name in self.required_fields:
+            self.fields[name].required = True
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonalForm(_StepForm):
+    required_fields = ("full_name", "date_of_birth", "citizenship", "phone")
+
+    class Meta:
+        model = Application
+        fields = ["full_name", "date_of_birth", "citizenship", "phone", "address_in_kazakhstan"]
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        now = today()
+        if born and (born >= now or born.year < 1900):
+            raise forms.ValidationError(_("Enter your real date of birth."))
+        if born and (now.year - born.year) < 18:
+            raise forms.ValidationError(_("Applicants must be at least 18 years old."))
+        return born
+
+
+class PassportForm(_StepForm):
+    required_fields = ("passport_number", "passport_expiry")
+
+    class Meta:
+        model = Application
+        fields = ["passport_number", "passport_expiry"]
+        widgets = {"passport_expiry": DateInput()}
+
+    def clean_passport_number(self) -> str:
+        number = self.cleaned_data["passport_number"].strip().upper().replace(" ", "")
+        if not number.isalnum() or not 5 <= len(number) <= 20:
+            raise forms.ValidationError(
+                _("Enter the passport number as printed: 5 to 20 letters and digits.")
+            )
+        return number
+
+    def clean_passport_expiry(self) -> Any:
+        expiry = self.cleaned_data["passport_expiry"]
+        problem = passport_problem(expiry, today())
+        if problem:
+            raise forms.ValidationError(problem)
+        return expiry
+
+
+class ProfessionForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = ["profession", "profession_not_listed", "profession_other"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from professions.models import Profession
+
+        self.fields["profession"].queryset = Profession.objects.listed().select_related("sphere")
+        self.fields["profession"].help_text = _(
+            "Professions on the Ministry of Labour's list give the facilitated route."
+        )
+        self.fields["profession_other"].help_text = _(
+            "Only when your profession is not listed: the standard route applies."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("profession_not_listed"):
+            cleaned["profession"] = None
+            if not (cleaned.get("profession_other") or "").strip():
+                self.add_error("profession_other", _("Name your profession."))
+        elif not cleaned.get("profession"):
+            self.add_error(
+                "profession",
+                _("Choose your profession, or tick “my profession is not listed”."),
+            )
+        else:
+            cleaned["profession_other"] = ""
+        return cleaned
+
+
+class EmployerForm(_StepForm):
+    class Meta:
+        model = Application
+        fields = ["employer_bin"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer_bin"].help_text = _(
+            "Optional. The 12-digit BIN of the organisation that sponsors you; it will follow "
+            "your application."
+        )
+
+    def clean_employer_bin(self) -> str:
+        value = self.cleaned_data["employer_bin"].strip()
+        if not value:
+            return ""
+        if not is_valid_bin(value):
+            raise forms.ValidationError(
+                _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
+            )
+        if not Employer.objects.filter(bin=value).exists():
+            raise forms.ValidationError(
+                _("No organisation with this BIN uses the portal yet. Ask your employer to "
+                  "register, or leave this empty.")
+            )
+        return value
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ModelChoiceField(queryset=DocumentType.objects.none(),
+                                      label=_("Document type"))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 10 MB)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["doc_type"].queryset = DocumentType.objects.filter(is_active=True)
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.content_type = validate_upload(upload)
+        return upload
+
+
+class AnswerForm(forms.Form):
+    note = forms.CharField(
+        label=_("Your answer to the reviewer"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000, required=False,
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Why are you withdrawing? (optional)"), max_length=2000,
+                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+STEP_FORMS: dict[str, type[_StepForm]] = {
+    Application.Step.PERSONAL: PersonalForm,
+    Application.Step.PASSPORT: PassportForm,
+    Application.Step.PROFESSION: ProfessionForm,
+    Application.Step.EMPLOYER: EmployerForm,
+}

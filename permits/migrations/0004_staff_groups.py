@@ -1,0 +1,10 @@
+"""Give the staff groups the permissions of the application models (see portal/roles.py)."""
+
+from django.db import migrations
+
+from portal.roles import apply_groups
+
+
+class Migration(migrations.Migration):
+    dependencies = [("permits", "0003_applications"), ("portal", "0003_notification")]
+    operations = [migrations.RunPython(apply_groups, migrations.RunPython.noop)]

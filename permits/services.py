@@ -1,0 +1,100 @@
+"""Writes for permit applications. Status changes go through ``workflow.transition()`` only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+
+from portal.models import Employer, User
+from portal.notifications import notify
+
+from .models import Application, Document, DocumentType, Permit, StatusChange
+from .validity import valid_until
+from .workflow import Status
+
+
+def application_start(*, applicant: User, profession: Any = None) -> Application:
+    """Return the applicant's open application, or start a draft pre-filled from the profile."""
+    with transaction.atomic():
+        # Lock the person's row so two clicks cannot start two drafts.
+        User.objects.select_for_update().get(pk=applicant.pk)
+        existing = Application.objects.open().filter(applicant=applicant).first()
+        if existing is not None:
+            return existing
+        return Application.objects.create(
+            applicant=applicant, full_name=applicant.full_name,
+            citizenship=applicant.citizenship, profession=profession,
+        )
+
+
+def application_step_save(*, application: Application, step: str, form: Any) -> Application:
+    """Save one step's form and mark the step complete."""
+    if not application.is_editable_by_applicant():
+        raise PermissionError("application not editable")
+    application = form.save(commit=False)
+    if step == Application.Step.EMPLOYER:
+        bin_ = application.employer_bin
+        application.employer = Employer.objects.filter(bin=bin_).first() if bin_ else None
+    if step not in application.completed_steps:
+        application.completed_steps = [*application.completed_steps, step]
+    application.save()
+    return application
+
+
+def document_add(*, application: Application, doc_type: DocumentType, upload: UploadedFile,
+                 content_type: str, by: User) -> Document:
+    """Store an uploaded document (already validated) on the application."""
+    if not application.is_editable_by_applicant():
+        raise PermissionError("application not editable")
+    return Document.objects.create(
+        application=application, doc_type=doc_type, file=upload,
+        original_name=upload.name[:200], content_type=content_type, size=upload.size,
+        uploaded_by=by,
+    )
+
+
+def document_remove(*, document: Document, by: User) -> None:
+    """Delete a document and its file while the applicant may still edit."""
+    if not document.application.is_editable_by_applicant():
+        raise PermissionError("application not editable")
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def permit_issue(*, application: Application, on: date) -> Permit:
+    """Issue the permit: valid ten years, or until the passport expires if sooner."""
+    assert application.passport_expiry is not None
+    return Permit.objects.create(
+        application=application, number=f"KZ-RP-{on:%Y}-{application.pk:07d}", issue_date=on,
+        valid_until=valid_until(on, application.passport_expiry),
+    )
+
+
+def employer_recipients(application: Application) -> list[User]:
+    """The sponsoring employer's confirmed users, who are told of the application's progress."""
+    if application.employer_id is None:
+        return []
+    return list(User.objects.filter(employer_id=application.employer_id,
+                                    employer_confirmed=True, is_active=True))
+
+
+def notify_status_change(change: StatusChange) -> None:
+    """Write the notifications for one status change (inside its transaction)."""
+    application = change.application
+    if change.to_status == Status.DRAFT:
+        return
+    context = {"application": application, "change": change}
+    notify(recipient=application.applicant, kind="permit.status", template="status_change",
+           context={**context, "for_employer": False},
+           link=reverse("permits:detail", args=[application.pk]),
+           event_key=f"status:{change.pk}:applicant")
+    for user in employer_recipients(application):
+        notify(recipient=user, kind="permit.status", template="status_change",
+               context={**context, "for_employer": True},
+               link=reverse("portal:employer_dashboard"),
+               event_key=f"status:{change.pk}:user:{user.pk}")

@@ -1,0 +1,138 @@
+"""The notification outbox: write in the event's transaction, deliver from Celery, never twice.
+
+``notify()`` renders the message in the recipient's language and stores it; after the commit it
+queues ``deliver_notification_task``. If the broker is down the row simply waits: the beat task
+``sweep_notifications_task`` queues every undelivered row again. ``deliver()`` claims a row with a
+conditional UPDATE before sending, so two workers (or a retry) never send the same e-mail twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification, User
+
+log = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died before sending.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def render_message(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """Render ``templates/emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html``."""
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        body = render_to_string(f"emails/{template}_body.txt", context).strip()
+        html = render_to_string(f"emails/{template}_body.html", context)
+    return " ".join(subject.split()), body, html
+
+
+def notify(*, recipient: User, kind: str, template: str, context: dict[str, Any],
+           link: str = "", event_key: str | None = None) -> Notification | None:
+    """Store a notification for ``recipient`` and queue its e-mail once the transaction commits.
+
+    With an ``event_key`` seen before, nothing is stored and None is returned.
+    """
+    if event_key and Notification.objects.filter(event_key=event_key).exists():
+        return None
+    subject, body, html = render_message(
+        template,
+        {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL},
+        recipient.preferred_language or settings.LANGUAGE_CODE,
+    )
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient, kind=kind, event_key=event_key, subject=subject[:255],
+                body=body, body_html=html, link=link,
+            )
+    except IntegrityError:
+        if event_key:  # a concurrent scan stored the same event first
+            return None
+        raise
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def enqueue(notification_id: int) -> bool:
+    """Queue the delivery task; if the broker is unreachable, leave it to the sweeper."""
+    from .tasks import deliver_notification_task
+
+    try:
+        deliver_notification_task.apply_async((notification_id,), retry=False)
+    except Exception:  # the broker is down: the row stays undelivered and is swept later
+        log.warning("broker unreachable; notification %s left for the sweeper", notification_id)
+        return False
+    return True
+
+
+def deliver(notification_id: int) -> bool:
+    """Send the e-mail of one notification unless it was sent or is being sent.
+
+    Returns True when this call sent it. A sending error releases the claim and is re-raised,
+    so the task retries.
+    """
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        pk=notification_id, email_sent_at__isnull=True,
+    ).update(email_claimed_at=now)
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    message = EmailMultiAlternatives(
+        subject=notification.subject, body=notification.body,
+        to=[notification.recipient.email],
+        headers={"X-Portal-Notification": str(notification.pk)},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        Notification.objects.filter(pk=notification_id).update(
+            email_claimed_at=None, email_attempts=notification.email_attempts + 1,
+            email_error=str(error)[:2000],
+        )
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        email_sent_at=timezone.now(), email_attempts=notification.email_attempts + 1,
+        email_error="",
+    )
+    return True
+
+
+def undelivered(older_than: timedelta = timedelta(seconds=30)):
+    """Notifications whose e-mail has not gone, and that no live worker holds."""
+    now = timezone.now()
+    return Notification.objects.filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        email_sent_at__isnull=True, created_at__lt=now - older_than,
+    )
+
+
+def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
+    """Queue delivery again for every undelivered notification; return how many were queued."""
+    count = 0
+    for pk in undelivered(older_than).values_list("pk", flat=True).iterator():
+        if not enqueue(pk):
+            break
+        count += 1
+    return count
+
+
+def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those listed) as read."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    return rows.update(read_at=timezone.now())
