@@ -142,9 +142,9 @@ class DocumentForm(forms.Form):
                                       label=_("Document type"))
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 10 MB)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, route: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["doc_type"].queryset = DocumentType.objects.filter(is_active=True)
+        self.fields["doc_type"].queryset = DocumentType.objects.offered_on(route)
         self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
         self.helper = FormHelper()
         self.helper.form_tag = False

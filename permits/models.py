@@ -25,6 +25,14 @@ class DocumentTypeQuerySet(models.QuerySet["DocumentType"]):
         field = "required_facilitated" if route == Route.FACILITATED else "required_standard"
         return self.filter(is_active=True, **{field: True}).order_by("position", "pk")
 
+    def offered_on(self, route: str) -> DocumentTypeQuerySet:
+        """What an applicant on ``route`` may upload: its required types and optional ones."""
+        field = "required_facilitated" if route == Route.FACILITATED else "required_standard"
+        optional = models.Q(required_facilitated=False, required_standard=False)
+        return self.filter(optional | models.Q(**{field: True}), is_active=True).order_by(
+            "position", "pk"
+        )
+
 
 class DocumentType(models.Model):
     """A document the internal affairs bodies ask for; which route asks for it is data."""

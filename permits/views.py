@@ -88,7 +88,8 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     editable = application.is_editable_by_applicant()
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(request.POST or None, request.FILES or None,
+                        route=application.current_route())
     if request.method == "POST":
         if not editable:
             raise PermissionDenied

@@ -189,3 +189,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Sponsorship(models.Model):
+    """An employer sponsors a foreign professional: invited, then active once they accept."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE,
+                                 related_name="sponsorships", verbose_name=_("employer"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="sponsorships",
+                               verbose_name=_("professional"))
+    email = models.EmailField(_("invited e-mail address"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.INVITED, db_index=True)
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("invitation expires"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sponsorship")
+        verbose_name_plural = _("sponsorships")
+        ordering = ["-created_at"]
+        constraints = [
+            # A person has at most one sponsoring employer at a time.
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"),
+                                    name="one_active_sponsorship_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} → {self.person or self.email}"

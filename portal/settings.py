@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +178,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat_task", "schedule": 60.0},
     "sweep-notifications": {"task": "portal.tasks.sweep_notifications_task", "schedule": 60.0},
+    "daily-stay-scan": {
+        "task": "stays.tasks.daily_scan_task", "schedule": crontab(hour=6, minute=0),
+    },
+    "permit-reminders": {
+        "task": "permits.tasks.send_reminders_task", "schedule": crontab(hour=7, minute=0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
