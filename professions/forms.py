@@ -1,0 +1,103 @@
+"""Forms: the public catalogue search, the eligibility check, the admin order reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Profession, Sphere
+
+SEARCH_MAX_LENGTH = 200
+
+
+class CatalogueSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Title or code, in Kazakh, Russian or English"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    sphere = forms.ModelChoiceField(
+        label=_("Sphere"),
+        queryset=Sphere.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All spheres"),
+    )
+    withdrawn = forms.BooleanField(label=_("Include withdrawn professions"), required=False)
+
+    def filter(self, queryset: Any) -> Any:
+        """Narrow ``queryset`` by whichever fields are valid; invalid ones are ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if not data.get("withdrawn"):
+            queryset = queryset.listed()
+        if data.get("sphere"):
+            queryset = queryset.filter(sphere=data["sphere"])
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        return queryset
+
+
+class EligibilityForm(forms.Form):
+    profession = forms.ModelChoiceField(
+        label=_("Choose your profession from the list"),
+        queryset=Profession.objects.none(),
+        required=False,
+        empty_label=_("— not chosen —"),
+    )
+    q = forms.CharField(
+        label=_("Or type its title or code"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Kazakh, Russian or English; part of a word is enough."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].queryset = (
+            Profession.objects.listed().select_related("sphere").by_title()
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("profession") and not data.get("q") and not self.errors:
+            raise forms.ValidationError(
+                _("Choose your profession from the list or type its title."), code="empty"
+            )
+        return data
+
+
+class OrderForm(forms.Form):
+    """The ministerial order behind a withdrawal or a reinstatement (admin bulk actions)."""
+
+    order_number = forms.CharField(label=_("Order number"), max_length=50)
+    order_date = forms.DateField(
+        label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, professions: Any = None, withdrawing: bool = False, **kw: Any):
+        super().__init__(*args, **kw)
+        self.professions = professions
+        self.withdrawing = withdrawing
+
+    def clean_order_number(self) -> str:
+        return self.cleaned_data["order_number"].strip()
+
+    def clean_order_date(self) -> Any:
+        date = self.cleaned_data["order_date"]
+        if self.withdrawing and self.professions is not None:
+            earlier = [
+                p.code
+                for p in self.professions
+                if p.is_listed and p.added_order_date and p.added_order_date > date
+            ]
+            if earlier:
+                raise forms.ValidationError(
+                    _("The order cannot precede the order that added %(codes)s."),
+                    code="withdrawn_before_added",
+                    params={"codes": ", ".join(earlier)},
+                )
+        return date

@@ -1,0 +1,198 @@
+"""The catalogue of in-demand professions, kept by ministry staff and read by everyone.
+
+Titles, descriptions and sphere names are translated (kk, ru, en) by django-modeltranslation:
+see ``translation.py``. Reading ``profession.title`` gives the reader's language, falling back
+to English.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+FACILITATED = "facilitated"
+STANDARD = "standard"
+
+# Searched in every language, whatever the reader's: a visitor may type a Russian title on the
+# English page.
+SEARCH_LANGUAGES = ("kk", "ru", "en")
+SEARCH_MAX_TERMS = 10
+
+
+class Sphere(models.Model):
+    """A field of the economy (science, healthcare, industry, IT, ...): rows staff can add."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=50,
+        unique=True,
+        help_text=_("Latin letters, digits and hyphens; used in addresses and in import files."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("sphere")
+        verbose_name_plural = _("spheres")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Education(models.TextChoices):
+    VOCATIONAL = "vocational", _("Technical and vocational education")
+    HIGHER = "higher", _("Higher education (bachelor's degree or equivalent)")
+    POSTGRADUATE = "postgraduate", _("Postgraduate education (master's degree or residency)")
+    DOCTORATE = "doctorate", _("Doctoral degree (PhD or equivalent)")
+
+
+def _term_regex(term: str) -> str:
+    # re.escape only puts backslashes before punctuation; a backslash before a non-alphanumeric
+    # character is a literal in both Python's re (SQLite) and PostgreSQL's regular expressions.
+    return re.escape(term)
+
+
+class ProfessionQuerySet(models.QuerySet["Profession"]):
+    def listed(self) -> ProfessionQuerySet:
+        """Professions on the list now."""
+        return self.filter(is_listed=True)
+
+    def search(self, text: str) -> ProfessionQuerySet:
+        """Professions whose code or title, in any language, contains every word of ``text``.
+
+        Case-insensitive for every alphabet on SQLite and PostgreSQL alike: ``iregex`` runs
+        Python's Unicode-aware ``re`` on SQLite, whose ``LIKE`` (behind ``icontains``) folds the
+        case of ASCII letters only.
+        """
+        queryset = self
+        for term in text.split()[:SEARCH_MAX_TERMS]:
+            pattern = _term_regex(term)
+            matches = Q(code__iregex=pattern)
+            for language in SEARCH_LANGUAGES:
+                matches |= Q(**{f"title_{language}__iregex": pattern})
+            queryset = queryset.filter(matches)
+        return queryset
+
+    def by_title(self) -> ProfessionQuerySet:
+        """Ordered by title in the reader's language (English where it has none)."""
+        language = (get_language() or "en").split("-")[0]
+        if language not in SEARCH_LANGUAGES:
+            language = "en"
+        title = models.functions.Coalesce(
+            models.functions.NullIf(f"title_{language}", models.Value("")), "title_en"
+        )
+        return self.order_by(title, "code")
+
+
+code_validator = RegexValidator(
+    r"^[0-9]{4}(-[0-9]{1,3})*$",
+    _(
+        "Enter the classifier code: the four-digit ISCO-08 unit group, optionally followed by "
+        "national sub-codes separated by hyphens (for example 2512-1-001)."
+    ),
+    code="invalid_code",
+)
+
+
+class Profession(models.Model):
+    """One profession of the national classifier of occupations, on the list or withdrawn.
+
+    Applications point at a profession with PROTECT: withdrawing never deletes.
+    """
+
+    Education = Education
+
+    code = models.CharField(
+        _("classifier code"),
+        max_length=20,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("National classifier of occupations (aligned with ISCO-08)."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    sphere = models.ForeignKey(
+        Sphere, on_delete=models.PROTECT, related_name="professions", verbose_name=_("sphere")
+    )
+    min_education = models.CharField(
+        _("minimum education"), max_length=20, choices=Education.choices
+    )
+    min_experience_years = models.PositiveSmallIntegerField(
+        _("minimum years of experience"), default=0
+    )
+    is_listed = models.BooleanField(
+        _("on the list"),
+        default=True,
+        help_text=_("Whether the profession is on the list of in-demand professions now."),
+    )
+    added_order_number = models.CharField(
+        _("order that added it: number"), max_length=50, blank=True
+    )
+    added_order_date = models.DateField(_("order that added it: date"), null=True, blank=True)
+    withdrawn_order_number = models.CharField(
+        _("order that withdrew it: number"), max_length=50, blank=True
+    )
+    withdrawn_order_date = models.DateField(
+        _("order that withdrew it: date"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProfessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("profession")
+        verbose_name_plural = _("professions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+    @property
+    def route(self) -> str:
+        """ "facilitated" (no proof of solvency) while on the list, "standard" otherwise."""
+        return FACILITATED if self.is_listed else STANDARD
+
+    @property
+    def is_facilitated(self) -> bool:
+        return self.route == FACILITATED
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.is_listed:
+            if self.withdrawn_order_number or self.withdrawn_order_date:
+                errors["is_listed"] = ValidationError(
+                    _(
+                        "A profession on the list has no withdrawal order: clear the order that "
+                        "withdrew it, or untick “on the list”."
+                    ),
+                    code="listed_with_withdrawal",
+                )
+        else:
+            if not self.withdrawn_order_number:
+                errors["withdrawn_order_number"] = ValidationError(
+                    _("Give the number of the order that withdrew the profession."),
+                    code="withdrawal_order_missing",
+                )
+            if not self.withdrawn_order_date:
+                errors["withdrawn_order_date"] = ValidationError(
+                    _("Give the date of the order that withdrew the profession."),
+                    code="withdrawal_date_missing",
+                )
+        if (
+            self.added_order_date
+            and self.withdrawn_order_date
+            and self.withdrawn_order_date < self.added_order_date
+        ):
+            errors["withdrawn_order_date"] = ValidationError(
+                _("A profession cannot be withdrawn before the order that added it."),
+                code="withdrawn_before_added",
+            )
+        if errors:
+            raise ValidationError(errors)

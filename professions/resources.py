@@ -1,0 +1,138 @@
+"""CSV/XLSX import and export of the catalogue (django-import-export, used by the admin).
+
+A file is all or nothing: when any row is invalid (a code twice in the file, no English title,
+an unknown sphere, ...) the preview names each bad row and field, and nothing is saved, neither
+in the preview nor on confirmation. Rows are matched to existing professions by code, so a file
+exported, edited and imported again updates the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from .models import Profession, Sphere
+
+COLUMNS = (
+    "code",
+    "title_en",
+    "title_ru",
+    "title_kk",
+    "description_en",
+    "description_ru",
+    "description_kk",
+    "sphere",
+    "min_education",
+    "min_experience_years",
+    "is_listed",
+    "added_order_number",
+    "added_order_date",
+    "withdrawn_order_number",
+    "withdrawn_order_date",
+)
+
+
+class SphereWidget(widgets.ForeignKeyWidget):
+    """A sphere by its short name (slug); an unknown one is an error on the "sphere" column."""
+
+    def __init__(self) -> None:
+        super().__init__(Sphere, field="slug")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        value = str(value).strip() if value is not None else ""
+        if not value:
+            raise ValueError(_("Give the sphere's short name."))
+        try:
+            return super().clean(value, row, **kwargs)
+        except Sphere.DoesNotExist:
+            known = ", ".join(Sphere.objects.values_list("slug", flat=True))
+            raise ValueError(
+                _("Unknown sphere “%(value)s”. Known spheres: %(known)s.")
+                % {"value": value, "known": known}
+            ) from None
+
+
+def _as_code(value: Any) -> str:
+    # Spreadsheets turn a code such as 2512 into the number 2512.0.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+class ProfessionResource(resources.ModelResource):
+    sphere = fields.Field(attribute="sphere", column_name="sphere", widget=SphereWidget())
+
+    class Meta:
+        model = Profession
+        fields = COLUMNS
+        export_order = COLUMNS
+        import_id_fields = ["code"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def import_data(self, dataset: Any, *args: Any, **kwargs: Any) -> Any:
+        # All or nothing: roll back when any row is invalid, not only on unexpected errors.
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        rows_by_code: dict[str, list[int]] = defaultdict(list)
+        if "code" in (dataset.headers or []):
+            for number, code in enumerate(dataset["code"], 1):
+                if _as_code(code):
+                    rows_by_code[_as_code(code)].append(number)
+        self._duplicate_rows = {
+            code: numbers for code, numbers in rows_by_code.items() if len(numbers) > 1
+        }
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        if "code" in row:
+            row["code"] = _as_code(row["code"])
+
+    def import_instance(self, instance: Profession, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        code = row.get("code", "")
+        duplicates = getattr(self, "_duplicate_rows", {}).get(code)
+        if duplicates:
+            errors.setdefault("code", []).append(
+                ValidationError(
+                    _("The code %(code)s appears more than once in the file (rows %(rows)s).")
+                    % {"code": code, "rows": ", ".join(str(n) for n in duplicates)},
+                    code="duplicate_code",
+                )
+            )
+        if not (instance.title_en or "").strip() and "title_en" not in errors:
+            errors["title_en"] = [
+                ValidationError(_("The English title is required."), code="title_en_missing")
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(
+        self,
+        instance: Profession,
+        import_validation_errors: dict[str, Any] | None = None,
+        validate_unique: bool = True,
+    ) -> None:
+        errors = dict(import_validation_errors or {})
+        # "title" and "description" mirror the reader's language; their columns are the
+        # per-language ones, where any error is reported.
+        try:
+            instance.full_clean(
+                exclude=[*errors, "title", "description"], validate_unique=validate_unique
+            )
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
