@@ -11,8 +11,9 @@ from .workflow import Status
 
 
 def is_reviewer(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_staff
-                and user.has_perm("permits.view_application"))
+    return bool(
+        user.is_authenticated and user.is_staff and user.has_perm("permits.view_application")
+    )
 
 
 def applications_for_applicant(user: Any) -> QuerySet[Application]:
@@ -33,6 +34,8 @@ def can_view_document(user: Any, document: Document) -> bool:
         return False
     if document.application.applicant_id == user.pk:
         return True
-    return is_reviewer(user) and user.has_perm("permits.view_document") and (
-        document.application.status != Status.DRAFT
+    return (
+        is_reviewer(user)
+        and user.has_perm("permits.view_document")
+        and (document.application.status != Status.DRAFT)
     )

@@ -11,9 +11,7 @@ from .workflow import OPEN_STATUSES, today
 def applicant_summary(user: Any) -> dict[str, Any]:
     """The person's applications with their expected decision dates: a fixed number of queries."""
     on = today()
-    applications = list(
-        applications_for_applicant(user).select_related("profession", "permit")
-    )
+    applications = list(applications_for_applicant(user).select_related("profession", "permit"))
     for application in applications:
         application.expected = application.expected_decision_date(on)
     return {

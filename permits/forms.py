@@ -131,15 +131,18 @@ class EmployerForm(_StepForm):
             )
         if not Employer.objects.filter(bin=value).exists():
             raise forms.ValidationError(
-                _("No organisation with this BIN uses the portal yet. Ask your employer to "
-                  "register, or leave this empty.")
+                _(
+                    "No organisation with this BIN uses the portal yet. Ask your employer to "
+                    "register, or leave this empty."
+                )
             )
         return value
 
 
 class DocumentForm(forms.Form):
-    doc_type = forms.ModelChoiceField(queryset=DocumentType.objects.none(),
-                                      label=_("Document type"))
+    doc_type = forms.ModelChoiceField(
+        queryset=DocumentType.objects.none(), label=_("Document type")
+    )
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 10 MB)"))
 
     def __init__(self, *args: Any, route: str, **kwargs: Any) -> None:
@@ -157,14 +160,20 @@ class DocumentForm(forms.Form):
 
 class AnswerForm(forms.Form):
     note = forms.CharField(
-        label=_("Your answer to the reviewer"), widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000, required=False,
+        label=_("Your answer to the reviewer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
     )
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(label=_("Why are you withdrawing? (optional)"), max_length=2000,
-                           required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 STEP_FORMS: dict[str, type[_StepForm]] = {

@@ -68,8 +68,10 @@ def passport_problem(expiry: date | None, on: date) -> str | None:
         return str(_("Enter the passport's expiry date."))
     if expiry <= on + timedelta(days=PASSPORT_MIN_DAYS):
         return str(
-            _("Your passport must be valid for more than %(days)d days after you apply "
-              "(after %(date)s). Renew it before applying.")
+            _(
+                "Your passport must be valid for more than %(days)d days after you apply "
+                "(after %(date)s). Renew it before applying."
+            )
             % {"days": PASSPORT_MIN_DAYS, "date": (on + timedelta(days=PASSPORT_MIN_DAYS))}
         )
     return None
@@ -90,42 +92,64 @@ class Application(models.Model):
         EMPLOYER = "employer", _("Employer")
         DOCUMENTS = "documents", _("Documents")
 
-    number = models.CharField(_("application number"), max_length=20, unique=True, null=True,
-                              blank=True, editable=False)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="applications", verbose_name=_("applicant"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    number = models.CharField(
+        _("application number"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("applicant"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
     # Personal data
     full_name = models.CharField(_("full name as in the passport"), max_length=200, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     citizenship = CountryField(_("citizenship"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address_in_kazakhstan = models.CharField(_("address in Kazakhstan"), max_length=300,
-                                             blank=True)
+    address_in_kazakhstan = models.CharField(_("address in Kazakhstan"), max_length=300, blank=True)
     # Passport
-    passport_number = models.CharField(_("passport number"), max_length=30, blank=True,
-                                       db_index=True)
+    passport_number = models.CharField(
+        _("passport number"), max_length=30, blank=True, db_index=True
+    )
     passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
     # Profession
-    profession = models.ForeignKey("professions.Profession", on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="applications",
-                                   verbose_name=_("profession"))
+    profession = models.ForeignKey(
+        "professions.Profession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("profession"),
+    )
     profession_not_listed = models.BooleanField(_("my profession is not listed"), default=False)
     profession_other = models.CharField(_("your profession"), max_length=200, blank=True)
     # Employer
     employer_bin = models.CharField(_("sponsoring employer's BIN"), max_length=12, blank=True)
-    employer = models.ForeignKey("portal.Employer", on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="applications",
-                                 verbose_name=_("sponsoring employer"))
+    employer = models.ForeignKey(
+        "portal.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("sponsoring employer"),
+    )
     completed_steps = models.JSONField(default=list, blank=True)
     # Review
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="reviewing",
-                                 verbose_name=_("reviewer"))
-    notes = models.TextField(_("internal notes"), blank=True,
-                             help_text=_("Seen by ministry staff only."))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewing",
+        verbose_name=_("reviewer"),
+    )
+    notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("Seen by ministry staff only.")
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
     due_date = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
     clock_paused_on = models.DateField(_("clock paused since"), null=True, blank=True)
@@ -142,7 +166,8 @@ class Application(models.Model):
         constraints = [
             # One open application per applicant at a time.
             models.UniqueConstraint(
-                fields=["applicant"], condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                fields=["applicant"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="one_open_application_per_applicant",
             ),
         ]
@@ -164,8 +189,10 @@ class Application(models.Model):
         return self.status in (Status.DRAFT, Status.INFO_REQUESTED)
 
     def route_for_profession(self) -> str:
-        if self.profession is not None and self.profession.is_listed and not (
-            self.profession_not_listed
+        if (
+            self.profession is not None
+            and self.profession.is_listed
+            and not (self.profession_not_listed)
         ):
             return Route.FACILITATED
         return Route.STANDARD
@@ -182,8 +209,7 @@ class Application(models.Model):
         return [t for t in self.required_document_types() if t.pk not in have]
 
     def incomplete_steps(self) -> list[str]:
-        needed = [Application.Step.PERSONAL, Application.Step.PASSPORT,
-                  Application.Step.PROFESSION]
+        needed = [Application.Step.PERSONAL, Application.Step.PASSPORT, Application.Step.PROFESSION]
         return [Application.Step(s).label for s in needed if s not in self.completed_steps]
 
     def days_left(self, on: date) -> int | None:
@@ -225,16 +251,22 @@ def _document_path(instance: Document, filename: str) -> str:
 class Document(models.Model):
     """An uploaded file; stored outside every public URL, served by an access-checking view."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="documents", verbose_name=_("application"))
-    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT,
-                                 verbose_name=_("document type"))
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("application"),
+    )
+    doc_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, verbose_name=_("document type")
+    )
     file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -249,12 +281,14 @@ class Document(models.Model):
 class StatusChange(models.Model):
     """One move of an application: who, when, from, to, why, and what the applicant was told."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="changes", verbose_name=_("application"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="changes", verbose_name=_("application")
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                           verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("at"), db_index=True)
     reason = models.CharField(_("reason"), max_length=40, blank=True)
     message = models.TextField(_("message to the applicant"), blank=True)
@@ -278,8 +312,9 @@ class StatusChange(models.Model):
 class Permit(models.Model):
     """The residence permit issued on approval."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT,
-                                       related_name="permit", verbose_name=_("application"))
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="permit", verbose_name=_("application")
+    )
     number = models.CharField(_("permit number"), max_length=30, unique=True)
     issue_date = models.DateField(_("issue date"))
     valid_until = models.DateField(_("valid until"), db_index=True)

@@ -26,8 +26,10 @@ def application_start(*, applicant: User, profession: Any = None) -> Application
         if existing is not None:
             return existing
         return Application.objects.create(
-            applicant=applicant, full_name=applicant.full_name,
-            citizenship=applicant.citizenship, profession=profession,
+            applicant=applicant,
+            full_name=applicant.full_name,
+            citizenship=applicant.citizenship,
+            profession=profession,
         )
 
 
@@ -45,14 +47,24 @@ def application_step_save(*, application: Application, step: str, form: Any) -> 
     return application
 
 
-def document_add(*, application: Application, doc_type: DocumentType, upload: UploadedFile,
-                 content_type: str, by: User) -> Document:
+def document_add(
+    *,
+    application: Application,
+    doc_type: DocumentType,
+    upload: UploadedFile,
+    content_type: str,
+    by: User,
+) -> Document:
     """Store an uploaded document (already validated) on the application."""
     if not application.is_editable_by_applicant():
         raise PermissionError("application not editable")
     return Document.objects.create(
-        application=application, doc_type=doc_type, file=upload,
-        original_name=upload.name[:200], content_type=content_type, size=upload.size,
+        application=application,
+        doc_type=doc_type,
+        file=upload,
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
         uploaded_by=by,
     )
 
@@ -70,7 +82,9 @@ def permit_issue(*, application: Application, on: date) -> Permit:
     """Issue the permit: valid ten years, or until the passport expires if sooner."""
     assert application.passport_expiry is not None
     return Permit.objects.create(
-        application=application, number=f"KZ-RP-{on:%Y}-{application.pk:07d}", issue_date=on,
+        application=application,
+        number=f"KZ-RP-{on:%Y}-{application.pk:07d}",
+        issue_date=on,
         valid_until=valid_until(on, application.passport_expiry),
     )
 
@@ -79,8 +93,11 @@ def employer_recipients(application: Application) -> list[User]:
     """The sponsoring employer's confirmed users, who are told of the application's progress."""
     if application.employer_id is None:
         return []
-    return list(User.objects.filter(employer_id=application.employer_id,
-                                    employer_confirmed=True, is_active=True))
+    return list(
+        User.objects.filter(
+            employer_id=application.employer_id, employer_confirmed=True, is_active=True
+        )
+    )
 
 
 def notify_status_change(change: StatusChange) -> None:
@@ -89,12 +106,20 @@ def notify_status_change(change: StatusChange) -> None:
     if change.to_status == Status.DRAFT:
         return
     context = {"application": application, "change": change}
-    notify(recipient=application.applicant, kind="permit.status", template="status_change",
-           context={**context, "for_employer": False},
-           link=reverse("permits:detail", args=[application.pk]),
-           event_key=f"status:{change.pk}:applicant")
+    notify(
+        recipient=application.applicant,
+        kind="permit.status",
+        template="status_change",
+        context={**context, "for_employer": False},
+        link=reverse("permits:detail", args=[application.pk]),
+        event_key=f"status:{change.pk}:applicant",
+    )
     for user in employer_recipients(application):
-        notify(recipient=user, kind="permit.status", template="status_change",
-               context={**context, "for_employer": True},
-               link=reverse("portal:employer_dashboard"),
-               event_key=f"status:{change.pk}:user:{user.pk}")
+        notify(
+            recipient=user,
+            kind="permit.status",
+            template="status_change",
+            context={**context, "for_employer": True},
+            link=reverse("portal:employer_dashboard"),
+            event_key=f"status:{change.pk}:user:{user.pk}",
+        )

@@ -30,14 +30,19 @@ def validate_upload(upload: UploadedFile) -> str:
     name = upload.name or ""
     if not _SAFE_NAME.match(name) or ".." in name:
         raise ValidationError(
-            _("The file name may contain only letters, digits, spaces and . - _ ( ) + , "
-              "characters. Rename the file and upload it again."),
+            _(
+                "The file name may contain only letters, digits, spaces and . - _ ( ) + , "
+                "characters. Rename the file and upload it again."
+            ),
             code="bad_name",
         )
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("The file is %(size)s MB; the limit is 10 MB. Scan at a lower resolution or "
-              "split the document.") % {"size": f"{upload.size / 1024 / 1024:.1f}"},
+            _(
+                "The file is %(size)s MB; the limit is 10 MB. Scan at a lower resolution or "
+                "split the document."
+            )
+            % {"size": f"{upload.size / 1024 / 1024:.1f}"},
             code="too_large",
         )
     if not upload.size:
@@ -48,8 +53,10 @@ def validate_upload(upload: UploadedFile) -> str:
     content_type = sniff(head)
     if content_type is None:
         raise ValidationError(
-            _("This file is not a PDF, JPEG or PNG document (whatever its name says). "
-              "Upload a PDF, JPEG or PNG file."),
+            _(
+                "This file is not a PDF, JPEG or PNG document (whatever its name says). "
+                "Upload a PDF, JPEG or PNG file."
+            ),
             code="bad_type",
         )
     return content_type

@@ -79,24 +79,35 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             messages.success(request, _("Your draft is saved. You can come back to it any time."))
             return redirect("portal:dashboard")
         return _step_url(application, _next_step(application, after=step))
-    return render(request, "permits/step.html",
-                  {**_wizard_context(application, step), "form": form,
-                   "step_label": Application.Step(step).label})
+    return render(
+        request,
+        "permits/step.html",
+        {
+            **_wizard_context(application, step),
+            "form": form,
+            "step_label": Application.Step(step).label,
+        },
+    )
 
 
 @applicant_required
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     editable = application.is_editable_by_applicant()
-    form = DocumentForm(request.POST or None, request.FILES or None,
-                        route=application.current_route())
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, route=application.current_route()
+    )
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         if form.is_valid():
-            services.document_add(application=application, doc_type=form.cleaned_data["doc_type"],
-                                  upload=form.cleaned_data["file"],
-                                  content_type=form.content_type, by=request.user)
+            services.document_add(
+                application=application,
+                doc_type=form.cleaned_data["doc_type"],
+                upload=form.cleaned_data["file"],
+                content_type=form.content_type,
+                by=request.user,
+            )
             messages.success(request, _("The document is uploaded."))
             if "save_exit" in request.POST:
                 return redirect("portal:dashboard")
@@ -104,17 +115,25 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
     docs = list(application.documents.select_related("doc_type"))
     required = application.required_document_types()
     have = {d.doc_type_id for d in docs}
-    return render(request, "permits/documents.html", {
-        **_wizard_context(application, Application.Step.DOCUMENTS), "form": form, "documents": docs,
-        "checklist": [(t, t.pk in have) for t in required], "editable": editable,
-    })
+    return render(
+        request,
+        "permits/documents.html",
+        {
+            **_wizard_context(application, Application.Step.DOCUMENTS),
+            "form": form,
+            "documents": docs,
+            "checklist": [(t, t.pk in have) for t in required],
+            "editable": editable,
+        },
+    )
 
 
 @applicant_required
 @require_POST
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(Document.objects.select_related("application"), pk=pk,
-                                 application__applicant=request.user)
+    document = get_object_or_404(
+        Document.objects.select_related("application"), pk=pk, application__applicant=request.user
+    )
     if not document.application.is_editable_by_applicant():
         raise PermissionDenied
     services.document_remove(document=document, by=request.user)
@@ -127,9 +146,12 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("application"), pk=pk)
     if not access.can_view_document(request.user, document):
         raise Http404
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type,
-                            as_attachment=request.GET.get("inline") != "1",
-                            filename=document.original_name)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=request.GET.get("inline") != "1",
+        filename=document.original_name,
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -138,7 +160,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @applicant_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Check your answers", then submit (or send the answer to an information request)."""
+    """ "Check your answers", then submit (or send the answer to an information request)."""
     application = _own_application(request, pk)
     if not application.is_editable_by_applicant():
         return redirect("permits:detail", application.pk)
@@ -146,20 +168,31 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            transition(application, to, by=request.user, note=form.cleaned_data["note"],
-                       expected_status=request.POST.get("expected_status"))
+            transition(
+                application,
+                to,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                expected_status=request.POST.get("expected_status"),
+            )
         except InvalidTransition as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Your application is sent to the ministry."))
             return redirect("permits:detail", application.pk)
-    return render(request, "permits/review.html", {
-        **_wizard_context(application, "review"), "form": form, "move": MOVE_LABELS[to],
-        "missing": application.missing_document_types(),
-        "incomplete": application.incomplete_steps(),
-        "documents": application.documents.select_related("doc_type"),
-        "last_request": application.changes.filter(to_status=Status.INFO_REQUESTED).last(),
-    })
+    return render(
+        request,
+        "permits/review.html",
+        {
+            **_wizard_context(application, "review"),
+            "form": form,
+            "move": MOVE_LABELS[to],
+            "missing": application.missing_document_types(),
+            "incomplete": application.incomplete_steps(),
+            "documents": application.documents.select_related("doc_type"),
+            "last_request": application.changes.filter(to_status=Status.INFO_REQUESTED).last(),
+        },
+    )
 
 
 @applicant_required
@@ -167,16 +200,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     changes = application.changes.select_related("by")
     on = today()
-    return render(request, "permits/detail.html", {
-        "application": application, "changes": changes,
-        "permit": getattr(application, "permit", None) if application.status == Status.APPROVED
-        else None,
-        "expected_decision": application.expected_decision_date(on),
-        "can_withdraw": Status.WITHDRAWN in allowed_next(application, request.user),
-        "withdraw_form": WithdrawForm(),
-        "last_request": application.changes.filter(to_status=Status.INFO_REQUESTED).last()
-        if application.status == Status.INFO_REQUESTED else None,
-    })
+    return render(
+        request,
+        "permits/detail.html",
+        {
+            "application": application,
+            "changes": changes,
+            "permit": getattr(application, "permit", None)
+            if application.status == Status.APPROVED
+            else None,
+            "expected_decision": application.expected_decision_date(on),
+            "can_withdraw": Status.WITHDRAWN in allowed_next(application, request.user),
+            "withdraw_form": WithdrawForm(),
+            "last_request": application.changes.filter(to_status=Status.INFO_REQUESTED).last()
+            if application.status == Status.INFO_REQUESTED
+            else None,
+        },
+    )
 
 
 @applicant_required
@@ -186,8 +226,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        transition(application, Status.WITHDRAWN, by=request.user, note=note,
-                   expected_status=request.POST.get("expected_status"))
+        transition(
+            application,
+            Status.WITHDRAWN,
+            by=request.user,
+            note=note,
+            expected_status=request.POST.get("expected_status"),
+        )
     except InvalidTransition as error:
         messages.error(request, error.message)
     else:

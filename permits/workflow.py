@@ -95,8 +95,9 @@ class Move:
 MOVE_LABELS: dict[str, Move] = {
     Status.SUBMITTED: Move(Status.SUBMITTED, _("Submit")),
     Status.UNDER_REVIEW: Move(Status.UNDER_REVIEW, _("Take for review")),
-    Status.INFO_REQUESTED: Move(Status.INFO_REQUESTED, _("Request information"), True,
-                                InfoRequestReason),
+    Status.INFO_REQUESTED: Move(
+        Status.INFO_REQUESTED, _("Request information"), True, InfoRequestReason
+    ),
     Status.RESUBMITTED: Move(Status.RESUBMITTED, _("Send my answer")),
     Status.APPROVED: Move(Status.APPROVED, _("Approve and issue the permit")),
     Status.REFUSED: Move(Status.REFUSED, _("Refuse"), True, RefusalReason),
@@ -143,7 +144,8 @@ def _check_preconditions(application: Application, to: str, reason: str, message
     from .models import passport_problem
 
     if to in (Status.SUBMITTED, Status.RESUBMITTED) and application.status in (
-        Status.DRAFT, Status.INFO_REQUESTED,
+        Status.DRAFT,
+        Status.INFO_REQUESTED,
     ):
         missing = application.missing_document_types()
         if missing:
@@ -176,9 +178,16 @@ def today() -> date:
     return timezone.localdate()
 
 
-def transition(application: Application, to: str, *, by: User, reason: str = "",
-               message: str = "", note: str = "", expected_status: str | None = None
-               ) -> StatusChange:
+def transition(
+    application: Application,
+    to: str,
+    *,
+    by: User,
+    reason: str = "",
+    message: str = "",
+    note: str = "",
+    expected_status: str | None = None,
+) -> StatusChange:
     """Move ``application`` to ``to`` on behalf of ``by``; return the recorded change.
 
     Locks the row; raises ``InvalidTransition`` when the move is not allowed from the current
@@ -194,8 +203,11 @@ def transition(application: Application, to: str, *, by: User, reason: str = "",
         if expected_status is not None and locked.status != expected_status:
             raise InvalidTransition(
                 "stale",
-                _("This application changed in the meantime (it is now “%(status)s”). "
-                  "Reload the page and check again.") % {"status": locked.get_status_display()},
+                _(
+                    "This application changed in the meantime (it is now “%(status)s”). "
+                    "Reload the page and check again."
+                )
+                % {"status": locked.get_status_display()},
             )
         if to not in TRANSITIONS[locked.status]:
             raise InvalidTransition(
@@ -226,8 +238,14 @@ def transition(application: Application, to: str, *, by: User, reason: str = "",
             fields.append("decided_at")
         locked.save(update_fields=sorted(set(fields)))
         change = StatusChange.objects.create(
-            application=locked, from_status=old, to_status=to, by=by, at=now,
-            reason=reason, message=message.strip(), note=note.strip(),
+            application=locked,
+            from_status=old,
+            to_status=to,
+            by=by,
+            at=now,
+            reason=reason,
+            message=message.strip(),
+            note=note.strip(),
         )
         if to == Status.APPROVED:
             permit_issue(application=locked, on=today())

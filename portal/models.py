@@ -162,8 +162,12 @@ class Notification(models.Model):
     idempotent.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications", verbose_name=_("recipient"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
     kind = models.CharField(_("kind"), max_length=50)
     # Unique per event, so that a scan that runs again never tells the same thing twice.
     event_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
@@ -200,17 +204,25 @@ class Sponsorship(models.Model):
         DECLINED = "declined", _("Declined")
         ENDED = "ended", _("Ended")
 
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE,
-                                 related_name="sponsorships", verbose_name=_("employer"))
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True,
-                               blank=True, related_name="sponsorships",
-                               verbose_name=_("professional"))
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="sponsorships", verbose_name=_("employer")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sponsorships",
+        verbose_name=_("professional"),
+    )
     email = models.EmailField(_("invited e-mail address"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.INVITED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED, db_index=True
+    )
     token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("invited"), auto_now_add=True)
     expires_at = models.DateTimeField(_("invitation expires"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
@@ -222,8 +234,11 @@ class Sponsorship(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # A person has at most one sponsoring employer at a time.
-            models.UniqueConstraint(fields=["person"], condition=models.Q(status="active"),
-                                    name="one_active_sponsorship_per_person"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="active"),
+                name="one_active_sponsorship_per_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,8 +36,15 @@ def render_message(template: str, context: dict[str, Any], language: str) -> tup
     return " ".join(subject.split()), body, html
 
 
-def notify(*, recipient: User, kind: str, template: str, context: dict[str, Any],
-           link: str = "", event_key: str | None = None) -> Notification | None:
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    link: str = "",
+    event_key: str | None = None,
+) -> Notification | None:
     """Store a notification for ``recipient`` and queue its e-mail once the transaction commits.
 
     With an ``event_key`` seen before, nothing is stored and None is returned.
@@ -52,8 +59,13 @@ def notify(*, recipient: User, kind: str, template: str, context: dict[str, Any]
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                recipient=recipient, kind=kind, event_key=event_key, subject=subject[:255],
-                body=body, body_html=html, link=link,
+                recipient=recipient,
+                kind=kind,
+                event_key=event_key,
+                subject=subject[:255],
+                body=body,
+                body_html=html,
+                link=link,
             )
     except IntegrityError:
         if event_key:  # a concurrent scan stored the same event first
@@ -84,13 +96,15 @@ def deliver(notification_id: int) -> bool:
     now = timezone.now()
     claimed = Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
-        pk=notification_id, email_sent_at__isnull=True,
+        pk=notification_id,
+        email_sent_at__isnull=True,
     ).update(email_claimed_at=now)
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     message = EmailMultiAlternatives(
-        subject=notification.subject, body=notification.body,
+        subject=notification.subject,
+        body=notification.body,
         to=[notification.recipient.email],
         headers={"X-Portal-Notification": str(notification.pk)},
     )
@@ -100,12 +114,14 @@ def deliver(notification_id: int) -> bool:
         message.send()
     except Exception as error:
         Notification.objects.filter(pk=notification_id).update(
-            email_claimed_at=None, email_attempts=notification.email_attempts + 1,
+            email_claimed_at=None,
+            email_attempts=notification.email_attempts + 1,
             email_error=str(error)[:2000],
         )
         raise
     Notification.objects.filter(pk=notification_id).update(
-        email_sent_at=timezone.now(), email_attempts=notification.email_attempts + 1,
+        email_sent_at=timezone.now(),
+        email_attempts=notification.email_attempts + 1,
         email_error="",
     )
     return True
@@ -116,7 +132,8 @@ def undelivered(older_than: timedelta = timedelta(seconds=30)):
     now = timezone.now()
     return Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
-        email_sent_at__isnull=True, created_at__lt=now - older_than,
+        email_sent_at__isnull=True,
+        created_at__lt=now - older_than,
     )
 
 

@@ -171,18 +171,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: fail fast, the outbox sweeper
 # re-enqueues what did not reach the broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-    "socket_connect_timeout": 2, "socket_timeout": 10,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat_task", "schedule": 60.0},
     "sweep-notifications": {"task": "portal.tasks.sweep_notifications_task", "schedule": 60.0},
     "daily-stay-scan": {
-        "task": "stays.tasks.daily_scan_task", "schedule": crontab(hour=6, minute=0),
+        "task": "stays.tasks.daily_scan_task",
+        "schedule": crontab(hour=6, minute=0),
     },
     "permit-reminders": {
-        "task": "permits.tasks.send_reminders_task", "schedule": crontab(hour=7, minute=0),
+        "task": "permits.tasks.send_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -18,8 +18,13 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def listed_profession(code: str = "2512.1", listed: bool = True) -> Profession:
     sphere, _ = Sphere.objects.get_or_create(slug="it-test", defaults={"name": "IT"})
     profession, _ = Profession.objects.get_or_create(
-        code=code, defaults={"title": f"Software developer {code}", "sphere": sphere,
-                             "min_education": "higher", "is_listed": listed},
+        code=code,
+        defaults={
+            "title": f"Software developer {code}",
+            "sphere": sphere,
+            "min_education": "higher",
+            "is_listed": listed,
+        },
     )
     return profession
 
@@ -46,9 +51,13 @@ def upload(name: str = "scan.pdf", content: bytes = PDF_BYTES) -> SimpleUploaded
 def add_required_documents(application: Application) -> None:
     for doc_type in DocumentType.objects.for_route(application.current_route()):
         Document.objects.create(
-            application=application, doc_type=doc_type, file=upload(f"{doc_type.code}.pdf"),
-            original_name=f"{doc_type.code}.pdf", content_type="application/pdf",
-            size=len(PDF_BYTES), uploaded_by=application.applicant,
+            application=application,
+            doc_type=doc_type,
+            file=upload(f"{doc_type.code}.pdf"),
+            original_name=f"{doc_type.code}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            uploaded_by=application.applicant,
         )
 
 

@@ -33,10 +33,17 @@ def test_it_walks_a_professional_from_draft_to_submission(client, applicant):
     assert response.url == reverse("permits:step", args=[application.pk, "personal"])
 
     steps = {
-        "personal": {"full_name": "Alice Applicant", "date_of_birth": "1990-01-02",
-                     "citizenship": "DE", "phone": "+49 1", "address_in_kazakhstan": ""},
-        "passport": {"passport_number": "c 1234567",
-                     "passport_expiry": (date.today() + timedelta(days=2000)).isoformat()},
+        "personal": {
+            "full_name": "Alice Applicant",
+            "date_of_birth": "1990-01-02",
+            "citizenship": "DE",
+            "phone": "+49 1",
+            "address_in_kazakhstan": "",
+        },
+        "passport": {
+            "passport_number": "c 1234567",
+            "passport_expiry": (date.today() + timedelta(days=2000)).isoformat(),
+        },
         "profession": {"profession": profession.pk},
         "employer": {"employer_bin": ""},
     }
@@ -52,20 +59,26 @@ def test_it_walks_a_professional_from_draft_to_submission(client, applicant):
     assert "Proof of solvency" not in page and "Autobiography" in page
 
     # Submission is refused while a document is missing.
-    response = client.post(reverse("permits:review", args=[application.pk]),
-                           {"expected_status": "draft"}, follow=True)
+    response = client.post(
+        reverse("permits:review", args=[application.pk]), {"expected_status": "draft"}, follow=True
+    )
     assert "Documents still missing" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Status.DRAFT
 
     for doc_type in DocumentType.objects.for_route("facilitated"):
-        client.post(reverse("permits:documents", args=[application.pk]),
-                    {"doc_type": doc_type.pk,
-                     "file": SimpleUploadedFile(f"{doc_type.code}.pdf", PDF_BYTES)})
+        client.post(
+            reverse("permits:documents", args=[application.pk]),
+            {
+                "doc_type": doc_type.pk,
+                "file": SimpleUploadedFile(f"{doc_type.code}.pdf", PDF_BYTES),
+            },
+        )
     assert application.documents.count() == DocumentType.objects.for_route("facilitated").count()
 
-    response = client.post(reverse("permits:review", args=[application.pk]),
-                           {"expected_status": "draft"})
+    response = client.post(
+        reverse("permits:review", args=[application.pk]), {"expected_status": "draft"}
+    )
     assert response.url == reverse("permits:detail", args=[application.pk])
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED and application.route == "facilitated"
@@ -76,8 +89,10 @@ def test_it_walks_a_professional_from_draft_to_submission(client, applicant):
 def test_it_asks_for_proof_of_solvency_when_the_profession_is_not_listed(client, applicant):
     application = ApplicationFactory(applicant=applicant)
     client.force_login(applicant)
-    client.post(reverse("permits:step", args=[application.pk, "profession"]),
-                {"profession_not_listed": "on", "profession_other": "Sommelier"})
+    client.post(
+        reverse("permits:step", args=[application.pk, "profession"]),
+        {"profession_not_listed": "on", "profession_other": "Sommelier"},
+    )
     application.refresh_from_db()
     assert application.profession is None and application.current_route() == "standard"
     page = client.get(reverse("permits:documents", args=[application.pk])).content.decode()
@@ -102,9 +117,10 @@ def test_it_keeps_one_open_application_per_applicant(client, applicant):
 def test_it_refuses_bad_uploads_with_a_clear_message(client, applicant, name, content, message):
     application = ApplicationFactory(applicant=applicant)
     client.force_login(applicant)
-    response = client.post(reverse("permits:documents", args=[application.pk]),
-                           {"doc_type": _doc("passport").pk,
-                            "file": SimpleUploadedFile(name, content)})
+    response = client.post(
+        reverse("permits:documents", args=[application.pk]),
+        {"doc_type": _doc("passport").pk, "file": SimpleUploadedFile(name, content)},
+    )
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["file"])
     assert not Document.objects.exists()
@@ -114,9 +130,13 @@ def test_it_never_lets_a_file_name_choose_where_it_is_stored(client, applicant):
     # Django strips path parts from uploaded names; the stored name is random anyway.
     application = ApplicationFactory(applicant=applicant)
     client.force_login(applicant)
-    client.post(reverse("permits:documents", args=[application.pk]),
-                {"doc_type": _doc("passport").pk,
-                 "file": SimpleUploadedFile("../../../etc/passwd.pdf", PDF_BYTES)})
+    client.post(
+        reverse("permits:documents", args=[application.pk]),
+        {
+            "doc_type": _doc("passport").pk,
+            "file": SimpleUploadedFile("../../../etc/passwd.pdf", PDF_BYTES),
+        },
+    )
     document = Document.objects.get()
     assert "/" not in document.original_name and ".." not in document.original_name
     assert document.file.name.startswith(f"documents/{application.pk}/")
@@ -127,8 +147,10 @@ def test_it_refuses_a_file_over_10_mb(client, applicant):
     application = ApplicationFactory(applicant=applicant)
     client.force_login(applicant)
     big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * (50 * 1024 * 1024))
-    response = client.post(reverse("permits:documents", args=[application.pk]),
-                           {"doc_type": _doc("passport").pk, "file": big})
+    response = client.post(
+        reverse("permits:documents", args=[application.pk]),
+        {"doc_type": _doc("passport").pk, "file": big},
+    )
     assert "the limit is 10 MB" in str(response.context["form"].errors["file"])
     assert not Document.objects.exists()
 
@@ -136,22 +158,33 @@ def test_it_refuses_a_file_over_10_mb(client, applicant):
 def test_it_accepts_png_and_jpeg_by_content(client, applicant):
     application = ApplicationFactory(applicant=applicant)
     client.force_login(applicant)
-    client.post(reverse("permits:documents", args=[application.pk]),
-                {"doc_type": _doc("passport").pk,
-                 "file": SimpleUploadedFile("photo.png", PNG_BYTES)})
-    client.post(reverse("permits:documents", args=[application.pk]),
-                {"doc_type": _doc("autobiography").pk,
-                 "file": SimpleUploadedFile("bio.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 50)})
+    client.post(
+        reverse("permits:documents", args=[application.pk]),
+        {"doc_type": _doc("passport").pk, "file": SimpleUploadedFile("photo.png", PNG_BYTES)},
+    )
+    client.post(
+        reverse("permits:documents", args=[application.pk]),
+        {
+            "doc_type": _doc("autobiography").pk,
+            "file": SimpleUploadedFile("bio.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 50),
+        },
+    )
     assert sorted(application.documents.values_list("content_type", flat=True)) == [
-        "image/jpeg", "image/png"]
+        "image/jpeg",
+        "image/png",
+    ]
 
 
 def test_it_refuses_a_passport_expiring_within_180_days_and_keeps_the_draft(client, applicant):
     application = ApplicationFactory(applicant=applicant, passport_number="OLD123456")
     client.force_login(applicant)
-    response = client.post(reverse("permits:step", args=[application.pk, "passport"]), {
-        "passport_number": "NEW1234567",
-        "passport_expiry": (date.today() + timedelta(days=100)).isoformat()})
+    response = client.post(
+        reverse("permits:step", args=[application.pk, "passport"]),
+        {
+            "passport_number": "NEW1234567",
+            "passport_expiry": (date.today() + timedelta(days=100)).isoformat(),
+        },
+    )
     assert "valid for more than 180 days" in str(response.context["form"].errors)
     assert 'value="NEW1234567"' in response.content.decode()
     application.refresh_from_db()
@@ -162,8 +195,10 @@ def test_it_refuses_a_bin_with_a_wrong_check_digit(client, applicant):
     application = ApplicationFactory(applicant=applicant)
     good = valid_bin()
     client.force_login(applicant)
-    response = client.post(reverse("permits:step", args=[application.pk, "employer"]),
-                           {"employer_bin": good[:11] + str((int(good[11]) + 1) % 10)})
+    response = client.post(
+        reverse("permits:step", args=[application.pk, "employer"]),
+        {"employer_bin": good[:11] + str((int(good[11]) + 1) % 10)},
+    )
     assert "last digit does not match" in str(response.context["form"].errors["employer_bin"])
 
 
@@ -171,8 +206,9 @@ def test_it_links_the_sponsoring_employer_by_bin(client, applicant):
     employer = EmployerFactory()
     application = ApplicationFactory(applicant=applicant)
     client.force_login(applicant)
-    client.post(reverse("permits:step", args=[application.pk, "employer"]),
-                {"employer_bin": employer.bin})
+    client.post(
+        reverse("permits:step", args=[application.pk, "employer"]), {"employer_bin": employer.bin}
+    )
     application.refresh_from_db()
     assert application.employer == employer
 
@@ -181,9 +217,16 @@ def test_it_saves_the_draft_and_resumes_it(client, applicant):
     client.force_login(applicant)
     client.get(reverse("permits:apply"))
     application = Application.objects.get(applicant=applicant)
-    response = client.post(reverse("permits:step", args=[application.pk, "personal"]), {
-        "full_name": "Alice A", "date_of_birth": "1990-01-02", "citizenship": "DE",
-        "phone": "+49 1", "save_exit": "1"})
+    response = client.post(
+        reverse("permits:step", args=[application.pk, "personal"]),
+        {
+            "full_name": "Alice A",
+            "date_of_birth": "1990-01-02",
+            "citizenship": "DE",
+            "phone": "+49 1",
+            "save_exit": "1",
+        },
+    )
     assert response.url == reverse("portal:dashboard")
     response = client.get(reverse("permits:apply"))
     assert response.url == reverse("permits:step", args=[application.pk, "passport"])
@@ -193,16 +236,24 @@ def test_the_applicant_answers_an_information_request(client, applicant, reviewe
     application = ready_application(applicant=applicant)
     transition(application, Status.SUBMITTED, by=applicant)
     transition(application, Status.UNDER_REVIEW, by=reviewer)
-    transition(application, Status.INFO_REQUESTED, by=reviewer, reason="missing_document",
-               message="Please add your master's diploma.")
+    transition(
+        application,
+        Status.INFO_REQUESTED,
+        by=reviewer,
+        reason="missing_document",
+        message="Please add your master's diploma.",
+    )
     client.force_login(applicant)
     detail = client.get(reverse("permits:detail", args=[application.pk])).content.decode()
     assert "Please add your master" in detail
-    client.post(reverse("permits:documents", args=[application.pk]),
-                {"doc_type": _doc("qualification").pk,
-                 "file": SimpleUploadedFile("master.pdf", PDF_BYTES)})
-    client.post(reverse("permits:review", args=[application.pk]),
-                {"expected_status": "info_requested", "note": "Diploma attached."})
+    client.post(
+        reverse("permits:documents", args=[application.pk]),
+        {"doc_type": _doc("qualification").pk, "file": SimpleUploadedFile("master.pdf", PDF_BYTES)},
+    )
+    client.post(
+        reverse("permits:review", args=[application.pk]),
+        {"expected_status": "info_requested", "note": "Diploma attached."},
+    )
     application.refresh_from_db()
     assert application.status == Status.RESUBMITTED
     assert application.changes.last().note == "Diploma attached."
@@ -212,27 +263,33 @@ def test_it_withdraws_before_a_decision(client, applicant):
     application = ready_application(applicant=applicant)
     transition(application, Status.SUBMITTED, by=applicant)
     client.force_login(applicant)
-    client.post(reverse("permits:withdraw", args=[application.pk]),
-                {"expected_status": "submitted", "note": "Changed my plans"})
+    client.post(
+        reverse("permits:withdraw", args=[application.pk]),
+        {"expected_status": "submitted", "note": "Changed my plans"},
+    )
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
 
 
 class TestAccess:
     def test_another_applicant_cannot_reach_an_application_or_its_files(
-            self, client, applicant, other_applicant):
+        self, client, applicant, other_applicant
+    ):
         application = ready_application(applicant=applicant)
         document = application.documents.first()
         client.force_login(other_applicant)
-        for url in [reverse("permits:detail", args=[application.pk]),
-                    reverse("permits:step", args=[application.pk, "personal"]),
-                    reverse("permits:documents", args=[application.pk]),
-                    reverse("permits:review", args=[application.pk]),
-                    reverse("permits:document", args=[document.pk])]:
+        for url in [
+            reverse("permits:detail", args=[application.pk]),
+            reverse("permits:step", args=[application.pk, "personal"]),
+            reverse("permits:documents", args=[application.pk]),
+            reverse("permits:review", args=[application.pk]),
+            reverse("permits:document", args=[document.pk]),
+        ]:
             assert client.get(url).status_code == 404, url
         assert client.post(reverse("permits:withdraw", args=[application.pk])).status_code == 404
-        assert client.post(reverse("permits:document_delete", args=[document.pk])
-                           ).status_code == 404
+        assert (
+            client.post(reverse("permits:document_delete", args=[document.pk])).status_code == 404
+        )
         assert Document.objects.filter(pk=document.pk).exists()
 
     def test_an_employer_never_sees_documents(self, client, employer_user, applicant):

@@ -53,8 +53,12 @@ def _bring_to(status, reviewer):
         Status.SUBMITTED: [Status.SUBMITTED],
         Status.UNDER_REVIEW: [Status.SUBMITTED, Status.UNDER_REVIEW],
         Status.INFO_REQUESTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFO_REQUESTED],
-        Status.RESUBMITTED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFO_REQUESTED,
-                             Status.RESUBMITTED],
+        Status.RESUBMITTED: [
+            Status.SUBMITTED,
+            Status.UNDER_REVIEW,
+            Status.INFO_REQUESTED,
+            Status.RESUBMITTED,
+        ],
         Status.APPROVED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED],
         Status.REFUSED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.REFUSED],
         Status.WITHDRAWN: [Status.WITHDRAWN],
@@ -164,8 +168,12 @@ def test_it_refuses_a_stale_action(reviewer):
     application = _bring_to(Status.SUBMITTED, reviewer)
     transition(application, Status.UNDER_REVIEW, by=reviewer)
     with pytest.raises(InvalidTransition) as error:
-        transition(application, Status.WITHDRAWN, by=application.applicant,
-                   expected_status=Status.SUBMITTED)
+        transition(
+            application,
+            Status.WITHDRAWN,
+            by=application.applicant,
+            expected_status=Status.SUBMITTED,
+        )
     assert error.value.code == "stale"
 
 
@@ -213,11 +221,15 @@ def test_it_pauses_the_decision_clock_while_information_is_requested(reviewer, s
 
 def test_it_writes_notifications_in_the_same_transaction(reviewer):
     employer_user = EmployerUserFactory(preferred_language="ru")
-    application = ready_application(employer=employer_user.employer,
-                                    employer_bin=employer_user.employer.bin)
+    application = ready_application(
+        employer=employer_user.employer, employer_bin=employer_user.employer.bin
+    )
     change = transition(application, Status.SUBMITTED, by=application.applicant)
-    recipients = set(Notification.objects.filter(
-        event_key__startswith=f"status:{change.pk}:").values_list("recipient", flat=True))
+    recipients = set(
+        Notification.objects.filter(event_key__startswith=f"status:{change.pk}:").values_list(
+            "recipient", flat=True
+        )
+    )
     assert recipients == {application.applicant_id, employer_user.pk}
     assert "Заявление" in Notification.objects.get(recipient=employer_user).subject
 
@@ -242,8 +254,9 @@ def test_two_concurrent_approvals_issue_one_permit():
 
         try:
             barrier.wait()
-            transition(application.__class__.objects.get(pk=application.pk), Status.APPROVED,
-                       by=reviewer)
+            transition(
+                application.__class__.objects.get(pk=application.pk), Status.APPROVED, by=reviewer
+            )
             outcomes.append("approved")
         except InvalidTransition as error:
             outcomes.append(error.code)

@@ -1,0 +1,464 @@
+"""The review queue in the Django admin, for the "Reviewers" group.
+
+``status`` is never edited as a field: the change page shows one button per move that
+``workflow.allowed_next()`` allows, each opening a small form that calls ``transition()``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
+
+from . import access
+from .models import Application, Document, DocumentType, Permit, StatusChange
+from .workflow import (
+    CLOCK_RUNNING,
+    MOVE_LABELS,
+    OPEN_STATUSES,
+    InvalidTransition,
+    Status,
+    allowed_next,
+    today,
+    transition,
+)
+
+
+class OpenStatusFilter(admin.SimpleListFilter):
+    """Opens on the applications that still need work; "All" shows the rest."""
+
+    title = gettext_lazy("status")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("all", _("All")), *[(s.value, s.label) for s in Status if s != Status.DRAFT]]
+
+    def choices(self, changelist: Any) -> Any:
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Open (needs work)"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+        if self.value() is None:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("reviewer")
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("mine", _("Mine")), ("unassigned", _("Unassigned"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+        if self.value() == "mine":
+            return queryset.filter(reviewer=request.user)
+        if self.value() == "unassigned":
+            return queryset.filter(reviewer__isnull=True)
+        return queryset
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = gettext_lazy("decision due")
+    parameter_name = "due"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("overdue", _("Overdue")),
+            ("week", _("Due within a week")),
+            ("paused", _("Clock paused (information requested)")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+        on = today()
+        running = queryset.filter(status__in=CLOCK_RUNNING)
+        if self.value() == "overdue":
+            return running.filter(due_date__lt=on)
+        if self.value() == "week":
+            return running.filter(due_date__gte=on, due_date__lte=on + timedelta(days=7))
+        if self.value() == "paused":
+            return queryset.filter(status=Status.INFO_REQUESTED)
+        return queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = gettext_lazy("days waiting")
+    parameter_name = "waiting"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("7", _("More than 7 days")),
+            ("30", _("More than 30 days")),
+            ("45", _("More than 45 days")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+        if self.value() in {"7", "30", "45"}:
+            since = today() - timedelta(days=int(self.value()))
+            return queryset.filter(submitted_at__date__lt=since)
+        return queryset
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DocumentInline(ReadOnlyInline):
+    model = Document
+    fields = ["doc_type", "download", "content_type", "size", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, document: Document) -> str:
+        url = reverse("permits:document", args=[document.pk])
+        return format_html(
+            '<a href="{}?inline=1" target="_blank" rel="noopener">{}</a>',
+            url,
+            document.original_name,
+        )
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ["at", "from_status", "to_status", "by", "reason", "message", "note"]
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("history")
+
+
+class MoveForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
+    message = forms.CharField(
+        label=gettext_lazy("Message to the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        max_length=5000,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Internal note (not sent)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        max_length=2000,
+    )
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, move: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if move.reasons is None:
+            del self.fields["reason"]
+            del self.fields["message"]
+        else:
+            self.fields["reason"].choices = [("", "---------"), *move.reasons.choices]
+            self.fields["reason"].required = True
+
+
+def default_message(application: Application, to: str, reason: str) -> str:
+    """The standard text for a reason, in the applicant's language, for the reviewer to edit."""
+    with translation.override(application.applicant.preferred_language):
+        return render_to_string(
+            f"permits/reasons/{to}.txt", {"application": application, "reason": reason}
+        ).strip()
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "full_name",
+        "citizenship",
+        "profession",
+        "route",
+        "status_label",
+        "reviewer",
+        "submitted_at",
+        "days_waiting",
+        "days_left",
+    ]
+    list_filter = [
+        OpenStatusFilter,
+        AssignedFilter,
+        DueFilter,
+        WaitingFilter,
+        "route",
+        "profession__sphere",
+        "profession",
+        "citizenship",
+        "submitted_at",
+    ]
+    search_fields = ["number", "full_name", "passport_number", "applicant__email"]
+    list_select_related = ["reviewer", "profession"]
+    ordering = ["due_date", "submitted_at"]
+    actions = ["take_for_review"]
+    inlines = [DocumentInline, StatusChangeInline]
+    readonly_fields = [
+        "number",
+        "status_label",
+        "route",
+        "applicant",
+        "full_name",
+        "date_of_birth",
+        "citizenship",
+        "phone",
+        "address_in_kazakhstan",
+        "passport_number",
+        "passport_expiry",
+        "profession",
+        "profession_not_listed",
+        "profession_other",
+        "employer",
+        "reviewer",
+        "submitted_at",
+        "due_date",
+        "clock_paused_on",
+        "decided_at",
+        "permit_info",
+    ]
+    fieldsets = [
+        (
+            gettext_lazy("Case"),
+            {
+                "fields": [
+                    "number",
+                    "status_label",
+                    "route",
+                    "reviewer",
+                    "submitted_at",
+                    "due_date",
+                    "clock_paused_on",
+                    "decided_at",
+                    "permit_info",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Applicant"),
+            {
+                "fields": [
+                    "applicant",
+                    "full_name",
+                    "date_of_birth",
+                    "citizenship",
+                    "phone",
+                    "address_in_kazakhstan",
+                ]
+            },
+        ),
+        (gettext_lazy("Passport"), {"fields": ["passport_number", "passport_expiry"]}),
+        (
+            gettext_lazy("Profession and employer"),
+            {"fields": ["profession", "profession_not_listed", "profession_other", "employer"]},
+        ),
+        (gettext_lazy("Internal"), {"fields": ["notes"]}),
+    ]
+    change_form_template = "admin/permits/application/change_form.html"
+
+    # --- rows and permissions (access decided in permits/access.py) ---
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
+        return access.applications_for_reviewer(request.user).select_related(
+            "applicant", "profession__sphere", "reviewer", "employer", "permit"
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    # --- columns ---
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_label(self, application: Application) -> str:
+        return application.get_status_display()
+
+    @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
+    def days_waiting(self, application: Application) -> int | None:
+        if application.submitted_at is None:
+            return None
+        end = application.decided_at or None
+        reference = end.date() if end else today()
+        return (reference - application.submitted_at.date()).days
+
+    @admin.display(description=gettext_lazy("days left"), ordering="due_date")
+    def days_left(self, application: Application) -> str:
+        left = application.days_left(today())
+        if left is None:
+            return "—"
+        if application.status == Status.INFO_REQUESTED:
+            return _("%(days)d (paused)") % {"days": left}
+        if left < 0:
+            return _("%(days)d overdue") % {"days": -left}
+        return str(left)
+
+    @admin.display(description=gettext_lazy("permit"))
+    def permit_info(self, application: Application) -> str:
+        permit = getattr(application, "permit", None)
+        if permit is None:
+            return "—"
+        return _("%(number)s, valid %(start)s – %(end)s") % {
+            "number": permit.number,
+            "start": permit.issue_date,
+            "end": permit.valid_until,
+        }
+
+    # --- actions ---
+    @admin.action(description=gettext_lazy("Take for review"), permissions=["change"])
+    def take_for_review(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
+        taken, refused = 0, []
+        for application in queryset:
+            try:
+                transition(application, Status.UNDER_REVIEW, by=request.user)
+                taken += 1
+            except InvalidTransition as error:
+                refused.append(f"{application.number}: {error.message}")
+        if taken:
+            messages.success(
+                request, _("%(count)d application(s) taken for review.") % {"count": taken}
+            )
+        for line in refused:
+            messages.error(request, line)
+
+    # --- the move buttons ---
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:object_id>/move/<slug:to>/",
+                self.admin_site.admin_view(self.move_view),
+                name="permits_application_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        application = self.get_object(request, object_id)
+        moves = []
+        if application is not None:
+            moves = [MOVE_LABELS[to] for to in allowed_next(application, request.user)]
+        extra = {
+            **(extra_context or {}),
+            "moves": moves,
+            "days_left": application.days_left(today()) if application else None,
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def move_view(self, request: HttpRequest, object_id: int, to: str) -> HttpResponse:
+        application = self.get_object(request, str(object_id))
+        if application is None or to not in MOVE_LABELS:
+            raise Http404
+        if not self.has_change_permission(request, application):
+            raise Http404
+        move = MOVE_LABELS[to]
+        change_url = reverse("admin:permits_application_change", args=[application.pk])
+        form = MoveForm(
+            request.POST or None, move=move, initial={"expected_status": application.status}
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            reason, message = data.get("reason", ""), data.get("message", "")
+            if move.reasons is not None and not message.strip() and reason != "other":
+                # First pass: show the standard text so the reviewer reads (and may edit) it.
+                bound = dict(request.POST.items())
+                bound["message"] = default_message(application, to, reason)
+                form = MoveForm(bound, move=move)
+                form.is_valid()
+                messages.info(
+                    request, _("Check the message the applicant will receive, then confirm.")
+                )
+            else:
+                try:
+                    transition(
+                        application,
+                        to,
+                        by=request.user,
+                        reason=reason,
+                        message=message,
+                        note=data.get("note", ""),
+                        expected_status=data["expected_status"],
+                    )
+                except InvalidTransition as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(
+                        request,
+                        _("%(number)s: %(status)s.")
+                        % {
+                            "number": application.number,
+                            "status": application.get_status_display(),
+                        },
+                    )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "application": application,
+            "move": move,
+            "form": form,
+            "title": f"{move.label}: {application.number}",
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/permits/application/move.html", context)
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(TranslationAdmin):
+    list_display = [
+        "name",
+        "code",
+        "required_facilitated",
+        "required_standard",
+        "position",
+        "is_active",
+    ]
+    list_editable = ["position"]
+    list_filter = ["required_facilitated", "required_standard", "is_active"]
+    search_fields = ["code", "name_en", "name_ru", "name_kk"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Permit)
+class PermitAdmin(admin.ModelAdmin):
+    list_display = ["number", "application", "issue_date", "valid_until"]
+    search_fields = ["number", "application__number", "application__full_name"]
+    list_select_related = ["application"]
+    readonly_fields = ["number", "application", "issue_date", "valid_until"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
