@@ -83,6 +83,19 @@ def _database_url() -> str:
     return f"postgres://{auth}{s.get('HOST') or ''}:{s.get('PORT') or 5432}/{s['NAME']}"
 
 
+def use_broker(url: str) -> None:
+    """Point this process's Celery app at ``url``, dropping cached connections."""
+    from portal.celery import app
+
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
 @pytest.fixture
 def redis_broker() -> Iterator[str]:
     """Point the Celery app of this test process at a real, empty Redis database."""
@@ -93,16 +106,13 @@ def redis_broker() -> Iterator[str]:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
-    app.__dict__.pop("amqp", None)
-    app._pool = None
+    app.conf.task_always_eager = False
+    use_broker(REDIS_URL)
     try:
         yield REDIS_URL
     finally:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.conf.update(**saved)
+        use_broker(saved["broker_url"])
+        app.conf.task_always_eager = saved["task_always_eager"]
 
 
 class WorkerProcess:

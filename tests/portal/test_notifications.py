@@ -1,0 +1,133 @@
+"""The outbox: written with the event, delivered by a real worker, never twice, never lost."""
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import transaction
+
+from portal import notifications
+from portal.models import Notification
+from tests.conftest import start_worker, use_broker, wait_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class FailingOnceBackend(LocmemBackend):
+    """An SMTP server that refuses the first message (Django's own test backend underneath)."""
+
+    failures = 1
+
+    def send_messages(self, messages):
+        if FailingOnceBackend.failures:
+            FailingOnceBackend.failures -= 1
+            raise ConnectionRefusedError("SMTP server unavailable")
+        return super().send_messages(messages)
+
+
+def _notify(user, key="k1"):
+    return notifications.notify(
+        recipient=user,
+        kind="test",
+        template="status_change",
+        context={"application": None, "change": None},
+        event_key=key,
+    )
+
+
+def test_it_sends_in_the_recipients_language(mailoutbox, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language="kk")
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user)
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [user.email]
+    assert Notification.objects.get().email_sent_at is not None
+
+
+def test_delivery_is_idempotent(mailoutbox):
+    user = UserFactory()
+    notification = _notify(user)
+    assert notifications.deliver(notification.pk) is True
+    assert notifications.deliver(notification.pk) is False
+    assert len(mailoutbox) == 1
+
+
+def test_an_event_is_notified_once(mailoutbox):
+    user = UserFactory()
+    assert _notify(user, "same") is not None
+    assert _notify(user, "same") is None
+    assert Notification.objects.count() == 1
+
+
+def test_a_failed_send_is_released_for_a_retry(settings, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.portal.test_notifications.FailingOnceBackend"
+    FailingOnceBackend.failures = 1
+    notification = _notify(UserFactory())
+    with pytest.raises(ConnectionRefusedError):
+        notifications.deliver(notification.pk)
+    notification.refresh_from_db()
+    assert notification.email_sent_at is None and notification.email_attempts == 1
+    assert "SMTP" in notification.email_error
+    assert notifications.deliver(notification.pk) is True
+    assert len(mailoutbox) == 1
+
+
+def test_nothing_is_written_when_the_event_rolls_back():
+    user = UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _notify(user)
+        raise RuntimeError("the transition failed")
+    assert not Notification.objects.exists()
+
+
+def test_the_inbox_shows_and_marks_read(client):
+    user = UserFactory()
+    _notify(user)
+    client.force_login(user)
+    html = client.get("/inbox/").content.decode()
+    assert Notification.objects.get().subject in html
+    assert Notification.objects.get().read_at is not None
+
+
+def test_the_inbox_shows_only_ones_own(client, other_applicant):
+    _notify(UserFactory(), "theirs")
+    client.force_login(other_applicant)
+    assert "Application" not in client.get("/inbox/").content.decode().split("<main")[1]
+
+
+@pytest.mark.services
+def test_it_survives_redis_being_down_and_delivers_once_after(
+    redis_broker, transactional_db, tmp_path, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    # Redis unreachable when the event commits: the broker URL points at a closed port.
+    use_broker("redis://127.0.0.1:6390/0")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _notify(user)
+    assert Notification.objects.filter(pk=notification.pk, email_sent_at=None).exists()
+
+    # Redis is back: the sweeper re-queues, a real worker delivers, exactly once.
+    use_broker(redis_broker)
+    mail_dir = tmp_path / "var"
+    os.environ["VAR_DIR"] = str(mail_dir)
+    try:
+        worker = start_worker(redis_broker, tmp_path / "worker.log")
+    finally:
+        os.environ.pop("VAR_DIR")
+    try:
+        assert notifications.sweep(older_than=timedelta(0)) == 1
+        assert notifications.sweep(older_than=timedelta(0)) in (0, 1)
+        assert wait_for(
+            lambda: Notification.objects.filter(
+                pk=notification.pk, email_sent_at__isnull=False
+            ).exists()
+        ), worker.output()
+        # Duplicate queue entries arrive later and send nothing.
+        notifications.enqueue(notification.pk)
+        wait_for(lambda: False, timeout=2)
+    finally:
+        worker.stop()
+    sent = list((mail_dir / "mail").glob("*.log"))
+    assert len(sent) == 1, worker.output()
+    assert user.email in sent[0].read_text()
