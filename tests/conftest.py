@@ -85,11 +85,12 @@ def _database_url() -> str:
 
 def use_broker(url: str) -> None:
     """Point this process's Celery app at ``url``, dropping cached connections."""
+    from kombu import pools
+
     from portal.celery import app
 
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
+    pools.reset()  # kombu keeps connection pools per URL, process-wide
     app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
