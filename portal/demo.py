@@ -42,8 +42,16 @@ def _user(account: DemoAccount, **fields: object) -> User:
     return user
 
 
-# Other apps register functions here (applications, stays ...); each must be idempotent.
-EXTRA_LOADERS: list[Callable[[dict[str, User]], None]] = []
+def _app_loaders() -> list[Callable[[dict[str, User]], None]]:
+    """Each app's own idempotent demo loader, in dependency order."""
+    from permits import demo as permits_demo
+
+    loaders = [permits_demo.load]
+    try:
+        from stays import demo as stays_demo
+    except ImportError:  # pragma: no cover - the stays app may not ship demo data
+        return loaders
+    return [*loaders, stays_demo.load]
 
 
 @transaction.atomic
@@ -75,6 +83,6 @@ def load() -> list[DemoAccount]:
     }
     users["reviewer"].groups.add(Group.objects.get(name=REVIEWERS))
     users["editor"].groups.add(Group.objects.get(name=CATALOGUE_EDITORS))
-    for loader in EXTRA_LOADERS:
+    for loader in _app_loaders():
         loader(users)
     return ACCOUNTS
