@@ -29,8 +29,10 @@ class CatalogueSearchForm(forms.Form):
     withdrawn = forms.BooleanField(label=_("Include withdrawn professions"), required=False)
 
     def filter(self, queryset: Any) -> Any:
-        """Narrow ``queryset`` by whichever fields are valid; invalid ones are ignored."""
+        """Narrow ``queryset`` by the valid fields; an invalid search text finds nothing."""
         self.is_valid()
+        if "q" in self.errors:
+            return queryset.none()
         data = getattr(self, "cleaned_data", {})
         if not data.get("withdrawn"):
             queryset = queryset.listed()

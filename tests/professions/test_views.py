@@ -123,6 +123,12 @@ def test_it_answers_odd_parameters_with_a_page(client, params):
     _html(client.get(LIST, params))
 
 
+def test_it_says_when_the_search_text_is_too_long(client):
+    html = _html(client.get(LIST, {"q": "инженер " * 1_250}))
+    assert "Ensure this value has at most 200 characters" in html
+    assert "0 professions found" in html
+
+
 def test_it_paginates_keeping_the_search(client, sphere):
     Profession.objects.bulk_create(build_professions(45, sphere))
     html = _html(client.get(LIST, {"q": "bulk"}))
