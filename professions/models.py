@@ -12,7 +12,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -85,9 +86,7 @@ class ProfessionQuerySet(models.QuerySet["Profession"]):
         language = (get_language() or "en").split("-")[0]
         if language not in SEARCH_LANGUAGES:
             language = "en"
-        title = models.functions.Coalesce(
-            models.functions.NullIf(f"title_{language}", models.Value("")), "title_en"
-        )
+        title = Coalesce(NullIf(f"title_{language}", Value("")), "title_en")
         return self.order_by(title, "code")
 
 
