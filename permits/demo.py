@@ -27,20 +27,27 @@ def _application(person: User, code: str | None) -> Application:
 
     profession = Profession.objects.listed().filter(code__startswith=code).first() if code else None
     application = Application.objects.create(
-        applicant=person, full_name=person.full_name, citizenship=person.citizenship,
-        date_of_birth=date(1987, 3, 14), phone="+7 701 000 00 00",
+        applicant=person,
+        full_name=person.full_name,
+        citizenship=person.citizenship,
+        date_of_birth=date(1987, 3, 14),
+        phone="+7 701 000 00 00",
         passport_number=f"DEMO{person.pk:06d}",
-        passport_expiry=today() + timedelta(days=8 * 365), profession=profession,
+        passport_expiry=today() + timedelta(days=8 * 365),
+        profession=profession,
         profession_not_listed=profession is None,
         profession_other="" if profession else "Sommelier",
         completed_steps=["personal", "passport", "profession", "employer"],
     )
     for doc_type in DocumentType.objects.for_route(application.current_route()):
         Document.objects.create(
-            application=application, doc_type=doc_type,
+            application=application,
+            doc_type=doc_type,
             file=ContentFile(DEMO_PDF, name=f"{doc_type.code}.pdf"),
-            original_name=f"{doc_type.code}.pdf", content_type="application/pdf",
-            size=len(DEMO_PDF), uploaded_by=person,
+            original_name=f"{doc_type.code}.pdf",
+            content_type="application/pdf",
+            size=len(DEMO_PDF),
+            uploaded_by=person,
         )
     return application
 
@@ -54,13 +61,23 @@ def _walk(application: Application, final: str, reviewer: User) -> None:
         return
     transition(application, Status.UNDER_REVIEW, by=reviewer)
     if final == Status.INFO_REQUESTED:
-        transition(application, Status.INFO_REQUESTED, by=reviewer, reason="qualification",
-                   message="Please upload your master's diploma with its apostille.")
+        transition(
+            application,
+            Status.INFO_REQUESTED,
+            by=reviewer,
+            reason="qualification",
+            message="Please upload your master's diploma with its apostille.",
+        )
     elif final == Status.APPROVED:
         transition(application, Status.APPROVED, by=reviewer)
     elif final == Status.REFUSED:
-        transition(application, Status.REFUSED, by=reviewer, reason="no_solvency",
-                   message="The bank statement does not cover the period asked for.")
+        transition(
+            application,
+            Status.REFUSED,
+            by=reviewer,
+            reason="no_solvency",
+            message="The bank statement does not cover the period asked for.",
+        )
 
 
 def load(users: dict[str, User]) -> None:
@@ -73,21 +90,28 @@ def load(users: dict[str, User]) -> None:
         application.save()
         _walk(application, Status.INFO_REQUESTED, reviewer)
     Sponsorship.objects.get_or_create(
-        employer=employer, person=users["applicant"],
+        employer=employer,
+        person=users["applicant"],
         defaults={"email": users["applicant"].email, "status": Sponsorship.Status.ACTIVE},
     )
     for email, name, country, code, final in OTHERS:
         person = User.objects.filter(email=email).first()
         if person is not None:
             continue
-        person = User.objects.create_user(email=email, password=None, full_name=name,
-                                          citizenship=country, kind=User.Kind.APPLICANT)
+        person = User.objects.create_user(
+            email=email,
+            password=None,
+            full_name=name,
+            citizenship=country,
+            kind=User.Kind.APPLICANT,
+        )
         application = _application(person, code)
         if final in (Status.APPROVED, Status.SUBMITTED):
             application.employer, application.employer_bin = employer, employer.bin
             application.save()
             Sponsorship.objects.get_or_create(
-                employer=employer, person=person,
+                employer=employer,
+                person=person,
                 defaults={"email": email, "status": Sponsorship.Status.ACTIVE},
             )
         _walk(application, final, reviewer)

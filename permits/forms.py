@@ -129,12 +129,24 @@ class EmployerForm(_StepForm):
             raise forms.ValidationError(
                 _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
             )
-        if not Employer.objects.filter(bin=value).exists():
+        employer = Employer.objects.filter(bin=value).first()
+        if employer is None:
             raise forms.ValidationError(
                 _(
                     "No organisation with this BIN uses the portal yet. Ask your employer to "
                     "register, or leave this empty."
                 )
+            )
+        from portal.employers import sponsor_of
+
+        current = sponsor_of(self.instance.applicant)
+        if current is not None and current.employer_id != employer.pk:
+            raise forms.ValidationError(
+                _(
+                    "You are sponsored by %(name)s. End that sponsorship on your dashboard "
+                    "before naming another employer."
+                )
+                % {"name": current.employer.name}
             )
         return value
 

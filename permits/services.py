@@ -33,6 +33,7 @@ def application_start(*, applicant: User, profession: Any = None) -> Application
         )
 
 
+@transaction.atomic
 def application_step_save(*, application: Application, step: str, form: Any) -> Application:
     """Save one step's form and mark the step complete."""
     if not application.is_editable_by_applicant():
@@ -41,6 +42,13 @@ def application_step_save(*, application: Application, step: str, form: Any) -> 
     if step == Application.Step.EMPLOYER:
         bin_ = application.employer_bin
         application.employer = Employer.objects.filter(bin=bin_).first() if bin_ else None
+        if application.employer is not None:
+            # Naming the employer is the professional's acceptance of the sponsorship.
+            from portal.employers import sponsorship_from_application
+
+            sponsorship_from_application(
+                person=application.applicant, employer=application.employer
+            )
     if step not in application.completed_steps:
         application.completed_steps = [*application.completed_steps, step]
     application.save()
@@ -90,13 +98,14 @@ def permit_issue(*, application: Application, on: date) -> Permit:
 
 
 def employer_recipients(application: Application) -> list[User]:
-    """The sponsoring employer's confirmed users, who are told of the application's progress."""
-    if application.employer_id is None:
-        return []
+    """Users of the organisation that actively sponsors the applicant, told of the progress."""
+    from portal.models import Sponsorship
+
+    sponsors = Sponsorship.objects.filter(
+        person_id=application.applicant_id, status=Sponsorship.Status.ACTIVE
+    ).values("employer_id")
     return list(
-        User.objects.filter(
-            employer_id=application.employer_id, employer_confirmed=True, is_active=True
-        )
+        User.objects.filter(employer_id__in=sponsors, employer_confirmed=True, is_active=True)
     )
 
 

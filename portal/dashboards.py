@@ -10,14 +10,14 @@ from .models import User
 def applicant_context(user: User) -> dict[str, Any]:
     from permits.dashboard import applicant_summary
 
-    context: dict[str, Any] = {"sections": ["permits/_dashboard_applicant.html"]}
+    from .employers import sponsor_of
+
+    context: dict[str, Any] = {
+        "sections": ["permits/_dashboard_applicant.html", "portal/_sponsor.html"],
+        "sponsorship": sponsor_of(user),
+    }
     context.update(applicant_summary(user))
     return context
-
-
-def employer_context(user: User) -> dict[str, Any]:
-    pending = User.objects.filter(employer=user.employer, employer_confirmed=False)
-    return {"employer": user.employer, "pending_members": pending}
 
 
 def staff_context(user: User) -> dict[str, Any]:

@@ -132,3 +132,20 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+
+
+class ColleagueJoinForm(_SignupBase):
+    class Meta(_SignupBase.Meta):
+        fields = ["full_name", "preferred_language"]
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        self.invited_email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        self.cleaned_data["email"] = self.invited_email
+        return super().clean()

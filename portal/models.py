@@ -162,12 +162,16 @@ class Notification(models.Model):
     idempotent.
     """
 
+    # A person with an account (inbox and e-mail), or, for invitations, only an address.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
+    to_email = models.EmailField(_("e-mail address"), blank=True)
     kind = models.CharField(_("kind"), max_length=50)
     # Unique per event, so that a scan that runs again never tells the same thing twice.
     event_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
@@ -193,6 +197,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def address(self) -> str:
+        return self.recipient.email if self.recipient_id else self.to_email
 
 
 class Sponsorship(models.Model):
@@ -243,3 +251,26 @@ class Sponsorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer} → {self.person or self.email}"
+
+
+class ColleagueInvitation(models.Model):
+    """An employer's user invites a colleague by e-mail to join the organisation."""
+
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("employer")
+    )
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("colleague invitation")
+        verbose_name_plural = _("colleague invitations")
+
+    def __str__(self) -> str:
+        return f"{self.employer} → {self.email}"

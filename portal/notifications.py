@@ -75,6 +75,28 @@ def notify(
     return notification
 
 
+def notify_address(
+    *, email: str, language: str, kind: str, template: str, context: dict[str, Any], link: str = ""
+) -> Notification:
+    """Store an e-mail to someone who has no account yet (an invitation); queued on commit."""
+    subject, body, html = render_message(
+        template,
+        {**context, "recipient": None, "link": link, "site_url": settings.SITE_URL},
+        language,
+    )
+    notification = Notification.objects.create(
+        to_email=email,
+        kind=kind,
+        subject=subject[:255],
+        body=body,
+        body_html=html,
+        link=link,
+        read_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
 def enqueue(notification_id: int) -> bool:
     """Queue the delivery task; if the broker is unreachable, leave it to the sweeper."""
     from .tasks import deliver_notification_task
@@ -105,7 +127,7 @@ def deliver(notification_id: int) -> bool:
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body,
-        to=[notification.recipient.email],
+        to=[notification.address],
         headers={"X-Portal-Notification": str(notification.pk)},
     )
     if notification.body_html:

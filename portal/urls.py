@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import employer_views, views
 from .forms import EmailAuthenticationForm
 
 portal_patterns = (
@@ -20,6 +20,23 @@ portal_patterns = (
             "dashboard/employer/members/<int:user_id>/", views.member_decide, name="member_decide"
         ),
         path("dashboard/staff/", views.staff_dashboard, name="staff_dashboard"),
+        path("employer/invite/", employer_views.sponsorship_invite, name="sponsorship_invite"),
+        path(
+            "employer/colleagues/invite/", employer_views.colleague_invite, name="colleague_invite"
+        ),
+        path(
+            "employer/sponsorships/<int:pk>/end/",
+            employer_views.sponsorship_end,
+            name="sponsorship_end",
+        ),
+        path("employer/staff.csv", employer_views.staff_csv, name="staff_csv"),
+        path("employer/report/", employer_views.report, name="employer_report"),
+        path("employer/report.pdf", employer_views.report_pdf, name="employer_report_pdf"),
+        path(
+            "sponsorship/<str:token>/", employer_views.sponsorship_answer, name="sponsorship_answer"
+        ),
+        path("sponsorship-end/", employer_views.my_sponsorship_end, name="my_sponsorship_end"),
+        path("join/<str:token>/", employer_views.colleague_join, name="colleague_join"),
         path("profile/", views.profile, name="profile"),
         path("inbox/", views.inbox, name="inbox"),
         path("language/", views.set_language, name="set_language"),

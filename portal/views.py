@@ -104,9 +104,9 @@ def employer_dashboard(request):
         return render(request, "portal/dashboard_employer_pending.html")
     if role != "employer":
         return redirect("portal:dashboard")
-    return render(
-        request, "portal/dashboard_employer.html", dashboards.employer_context(request.user)
-    )
+    from .employer_views import dashboard_context
+
+    return render(request, "portal/dashboard_employer.html", dashboard_context(request))
 
 
 @staff_required

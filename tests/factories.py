@@ -62,3 +62,12 @@ class StaffFactory(UserFactory):
     kind = User.Kind.STAFF
     is_staff = True
     citizenship = "KZ"
+
+
+def sponsor(employer: Employer, person: User):
+    """An active sponsorship of ``person`` by ``employer``."""
+    from portal.models import Sponsorship
+
+    return Sponsorship.objects.create(
+        employer=employer, person=person, email=person.email, status=Sponsorship.Status.ACTIVE
+    )

@@ -6,7 +6,7 @@ from permits.models import Permit
 from permits.reminders import send_reminders
 from permits.workflow import Status, transition
 from portal.models import Notification
-from tests.factories import EmployerUserFactory
+from tests.factories import EmployerUserFactory, sponsor
 from tests.permits.factories import ready_application
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +55,13 @@ def test_it_sends_the_three_reminders_over_time(reviewer):
 def test_it_tells_the_sponsoring_employer_too(reviewer):
     employer_user = EmployerUserFactory()
     on = date(2030, 1, 1)
-    _permit(
+    permit = _permit(
         reviewer,
         on + timedelta(days=30),
         passport_expiry=on + timedelta(days=3000),
         employer=employer_user.employer,
     )
+    sponsor(employer_user.employer, permit.application.applicant)
     send_reminders(on=on)
     assert employer_user.pk in {r for _, r in _reminders()}
 

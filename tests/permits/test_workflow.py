@@ -16,7 +16,7 @@ from permits.workflow import (
     transition,
 )
 from portal.models import Notification
-from tests.factories import EmployerUserFactory, StaffFactory
+from tests.factories import EmployerUserFactory, StaffFactory, sponsor
 from tests.permits.factories import ApplicationFactory, ready_application
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +224,7 @@ def test_it_writes_notifications_in_the_same_transaction(reviewer):
     application = ready_application(
         employer=employer_user.employer, employer_bin=employer_user.employer.bin
     )
+    sponsor(employer_user.employer, application.applicant)
     change = transition(application, Status.SUBMITTED, by=application.applicant)
     recipients = set(
         Notification.objects.filter(event_key__startswith=f"status:{change.pk}:").values_list(

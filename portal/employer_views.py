@@ -1,0 +1,280 @@
+"""Employer pages: the staff an organisation sponsors, invitations, exports and the report.
+
+Every page loads its rows through ``portal.staff`` for ``request.user.employer`` only, so no
+object of another organisation is reachable by changing an id.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import employers, reports, staff
+from .access import applicant_required, employer_required
+from .forms import ColleagueJoinForm, InviteForm
+from .models import ColleagueInvitation, Sponsorship, User
+
+
+def _today() -> date:
+    from permits.workflow import today
+
+    return today()
+
+
+def dashboard_context(request: HttpRequest) -> dict[str, object]:
+    employer = request.user.employer
+    on = _today()
+    table = staff.staff_table(employer, request.GET, on)
+    page = Paginator(table.rows, 25).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    staff.attach_professions(rows)
+    base = staff.staff_queryset(employer)
+    attention = []
+    for kind, label in staff.ATTENTION.items():
+        found = list(staff.filter_attention(base, kind, on).order_by("person__full_name")[:11])
+        attention.append(
+            {"kind": kind, "label": label, "rows": found[:10], "more": len(found) > 10}
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "employer": employer,
+        "on": on,
+        "page": page,
+        "rows": rows,
+        "table": table,
+        "counts": staff.counts_by_state(employer),
+        "attention": attention,
+        "query_string": params.urlencode(),
+        "invitations": Sponsorship.objects.filter(
+            employer=employer, status=Sponsorship.Status.INVITED
+        ),
+        "invite_form": InviteForm(prefix="staff"),
+        "colleague_form": InviteForm(prefix="colleague"),
+        "pending_members": User.objects.filter(employer=employer, employer_confirmed=False),
+        "status_choices": _status_choices(),
+        "sort_columns": [
+            ("name", _("Name")),
+            ("citizenship", _("Citizenship")),
+            ("", _("Profession")),
+            ("status", _("Application")),
+            ("permit", _("Permit")),
+            ("passport", _("Passport expiry")),
+            ("days_left", _("Days left")),
+            ("leave_by", _("Must leave by")),
+            ("", _("Violations")),
+        ],
+    }
+
+
+def _status_choices() -> list[tuple[str, str]]:
+    from permits.workflow import Status
+
+    return [("none", _("No application")), *Status.choices]
+
+
+@employer_required
+@require_POST
+def sponsorship_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST, prefix="staff")
+    if form.is_valid():
+        try:
+            employers.sponsorship_invite(
+                employer=request.user.employer, email=form.cleaned_data["email"], by=request.user
+            )
+        except employers.SponsorshipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+    else:
+        messages.error(request, _("Enter a valid e-mail address to invite."))
+    return redirect("portal:employer_dashboard")
+
+
+@employer_required
+@require_POST
+def colleague_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST, prefix="colleague")
+    if form.is_valid():
+        try:
+            employers.colleague_invite(
+                employer=request.user.employer, email=form.cleaned_data["email"], by=request.user
+            )
+        except employers.SponsorshipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+    else:
+        messages.error(request, _("Enter a valid e-mail address to invite."))
+    return redirect("portal:employer_dashboard")
+
+
+@employer_required
+@require_POST
+def sponsorship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    sponsorship = get_object_or_404(Sponsorship, pk=pk, employer=request.user.employer)
+    try:
+        employers.sponsorship_end(sponsorship=sponsorship, by=request.user)
+    except employers.SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The sponsorship has ended."))
+    return redirect("portal:employer_dashboard")
+
+
+@applicant_required
+@require_POST
+def my_sponsorship_end(request: HttpRequest) -> HttpResponse:
+    sponsorship = employers.sponsor_of(request.user)
+    if sponsorship is None:
+        messages.error(request, _("You have no sponsoring employer."))
+    else:
+        employers.sponsorship_end(sponsorship=sponsorship, by=request.user)
+        messages.success(request, _("The sponsorship has ended."))
+    return redirect("portal:dashboard")
+
+
+@applicant_required
+def sponsorship_answer(request: HttpRequest, token: str) -> HttpResponse:
+    sponsorship = Sponsorship.objects.select_related("employer").filter(token=token).first()
+    problem = employers.invitation_problem(sponsorship, request.user)
+    if request.method == "POST" and problem is None:
+        accept = request.POST.get("answer") == "accept"
+        try:
+            employers.sponsorship_answer(token=token, user=request.user, accept=accept)
+        except employers.SponsorshipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You accepted the sponsorship.") if accept else _("You declined the invitation."),
+            )
+            return redirect("portal:dashboard")
+    return render(
+        request,
+        "portal/sponsorship_answer.html",
+        {"sponsorship": sponsorship, "problem": problem},
+        status=400 if problem else 200,
+    )
+
+
+def colleague_join(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = ColleagueInvitation.objects.select_related("employer").filter(token=token).first()
+    problem = employers.colleague_invitation_problem(invitation)
+    if problem:
+        return render(request, "portal/colleague_join.html", {"problem": problem}, status=400)
+    assert invitation is not None
+    form = ColleagueJoinForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = employers.colleague_join(
+                token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except employers.SponsorshipError as error:
+            return render(
+                request, "portal/colleague_join.html", {"problem": str(error)}, status=400
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("portal:employer_dashboard")
+    return render(request, "portal/colleague_join.html", {"form": form, "invitation": invitation})
+
+
+STAFF_CSV_COLUMNS = [
+    "name",
+    "email",
+    "citizenship",
+    "profession",
+    "application",
+    "status",
+    "submitted",
+    "decided",
+    "permit",
+    "permit_valid_until",
+    "passport_expiry",
+    "days_used",
+    "days_left",
+    "must_leave_by",
+    "violations",
+]
+
+
+@employer_required
+def staff_csv(request: HttpRequest) -> HttpResponse:
+    """The staff table (with the same filters) as CSV, streamed."""
+    table = staff.staff_table(request.user.employer, request.GET, _today())
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(STAFF_CSV_COLUMNS)
+        batch: list[Sponsorship] = []
+        for row in table.rows.iterator(chunk_size=500):
+            batch.append(row)
+            if len(batch) == 500:
+                yield from _csv_lines(writer, batch)
+                batch = []
+        yield from _csv_lines(writer, batch)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sponsored-staff.csv"'
+    return response
+
+
+def _csv_lines(writer, batch: list[Sponsorship]):
+    staff.attach_professions(batch)
+    for r in batch:
+        status = getattr(r.person, "stay_status", None)
+        yield writer.writerow(
+            [
+                r.person.full_name,
+                r.person.email,
+                r.person.citizenship.code,
+                r.profession.title if r.profession else (r.app_profession_other or ""),
+                r.app_number or "",
+                r.app_status or "",
+                r.app_submitted.date().isoformat() if r.app_submitted else "",
+                r.app_decided.date().isoformat() if r.app_decided else "",
+                r.permit_number or "",
+                r.permit_until or "",
+                r.passport_expiry or "",
+                status.days_in_window if status else "",
+                status.days_remaining if status else "",
+                status.latest_exit_date or "" if status else "",
+                status.violation_count if status else "",
+            ]
+        )
+
+
+@employer_required
+def report(request: HttpRequest) -> HttpResponse:
+    data = reports.monthly_report(request.user.employer, request.GET.get("month", ""), _today())
+    return render(request, "portal/employer_report.html", {"report": data})
+
+
+@employer_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    data = reports.monthly_report(request.user.employer, request.GET.get("month", ""), _today())
+    response = HttpResponse(reports.render_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="compliance-{data.month:%Y-%m}-{data.employer.bin}.pdf"'
+    )
+    return response

@@ -1,0 +1,268 @@
+"""Employer organisations: colleagues and sponsorships of foreign professionals (writes)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ColleagueInvitation, Employer, Sponsorship, User
+from .notifications import notify, notify_address
+
+INVITATION_DAYS = 14
+
+
+class SponsorshipError(Exception):
+    """A sponsorship step that cannot be done; the message is for the person."""
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def sponsor_of(person: User) -> Sponsorship | None:
+    """The person's active sponsorship, if any."""
+    return (
+        Sponsorship.objects.filter(person=person, status=Sponsorship.Status.ACTIVE)
+        .select_related("employer")
+        .first()
+    )
+
+
+def _invite_problem(employer: Employer, email: str) -> str | None:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and (user.is_staff or user.kind != User.Kind.APPLICANT):
+        return _("This address belongs to an account that is not a foreign professional's.")
+    if (
+        user is not None
+        and Sponsorship.objects.filter(person=user, status=Sponsorship.Status.ACTIVE).exists()
+    ):
+        return _("This person is already sponsored by an organisation.")
+    if Sponsorship.objects.filter(
+        employer=employer,
+        email__iexact=email,
+        status=Sponsorship.Status.INVITED,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        return _("An invitation to this address is already waiting for an answer.")
+    return None
+
+
+@transaction.atomic
+def sponsorship_invite(*, employer: Employer, email: str, by: User) -> Sponsorship:
+    """Invite a professional by e-mail; the link becomes active once they accept."""
+    email = email.strip().lower()
+    problem = _invite_problem(employer, email)
+    if problem:
+        raise SponsorshipError(problem)
+    sponsorship = Sponsorship.objects.create(
+        employer=employer,
+        email=email,
+        token=_token(),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    link = reverse("portal:sponsorship_answer", args=[sponsorship.token])
+    context = {"employer": employer, "days": INVITATION_DAYS}
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        notify(
+            recipient=user,
+            kind="sponsorship.invited",
+            template="sponsorship_invitation",
+            context=context,
+            link=link,
+            event_key=f"sponsorship:{sponsorship.pk}:invited",
+        )
+    else:
+        notify_address(
+            email=email,
+            language=by.preferred_language,
+            kind="sponsorship.invited",
+            template="sponsorship_invitation",
+            context=context,
+            link=link,
+        )
+    return sponsorship
+
+
+def invitation_problem(sponsorship: Sponsorship | None, user: User) -> str | None:
+    """Why ``user`` cannot answer this invitation now, or None."""
+    if sponsorship is None:
+        return _("This invitation link is not valid.")
+    if sponsorship.status != Sponsorship.Status.INVITED:
+        return _("This invitation has already been answered.")
+    if sponsorship.expires_at and sponsorship.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the employer to invite you again.")
+    if user.email.lower() != sponsorship.email.lower():
+        return _("This invitation was sent to another e-mail address. Log in with that address.")
+    if user.is_staff or user.kind != User.Kind.APPLICANT:
+        return _("Only a foreign professional's account can accept a sponsorship.")
+    return None
+
+
+@transaction.atomic
+def sponsorship_answer(*, token: str, user: User, accept: bool) -> Sponsorship:
+    """Accept or decline an invitation; raises SponsorshipError with a message otherwise."""
+    sponsorship = Sponsorship.objects.select_for_update().filter(token=token).first()
+    problem = invitation_problem(sponsorship, user)
+    if problem:
+        raise SponsorshipError(problem)
+    assert sponsorship is not None
+    now = timezone.now()
+    sponsorship.person = user
+    sponsorship.token = None  # used: the link cannot be replayed
+    if not accept:
+        sponsorship.status = Sponsorship.Status.DECLINED
+        sponsorship.ended_at = now
+        sponsorship.save()
+        return sponsorship
+    if sponsor_of(user) is not None:
+        raise SponsorshipError(
+            _("You are already sponsored by an organisation: end that sponsorship first.")
+        )
+    sponsorship.status = Sponsorship.Status.ACTIVE
+    sponsorship.accepted_at = now
+    try:
+        with transaction.atomic():
+            sponsorship.save()
+    except IntegrityError as error:  # a concurrent acceptance of another invitation
+        raise SponsorshipError(_("You are already sponsored by an organisation.")) from error
+    _tell_employer(sponsorship, "sponsorship_accepted")
+    return sponsorship
+
+
+@transaction.atomic
+def sponsorship_from_application(*, person: User, employer: Employer) -> Sponsorship:
+    """The applicant named this employer's BIN: the applicant's own act is the acceptance."""
+    current = sponsor_of(person)
+    if current is not None:
+        if current.employer_id == employer.pk:
+            return current
+        raise SponsorshipError(
+            _(
+                "You are sponsored by %(name)s. End that sponsorship on your dashboard before "
+                "naming another employer."
+            )
+            % {"name": current.employer.name}
+        )
+    sponsorship = Sponsorship.objects.create(
+        employer=employer,
+        person=person,
+        email=person.email,
+        status=Sponsorship.Status.ACTIVE,
+        accepted_at=timezone.now(),
+    )
+    _tell_employer(sponsorship, "sponsorship_accepted")
+    return sponsorship
+
+
+@transaction.atomic
+def sponsorship_end(*, sponsorship: Sponsorship, by: User) -> None:
+    """Either side ends an active sponsorship (or the employer withdraws an invitation)."""
+    locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+    is_person = locked.person_id == by.pk
+    is_employer = by.is_employer and by.employer_id == locked.employer_id
+    if not (is_person or is_employer):
+        raise SponsorshipError(_("You cannot end this sponsorship."))
+    if locked.status not in (Sponsorship.Status.ACTIVE, Sponsorship.Status.INVITED):
+        raise SponsorshipError(_("This sponsorship has already ended."))
+    was_active = locked.status == Sponsorship.Status.ACTIVE
+    locked.status = Sponsorship.Status.ENDED
+    locked.ended_at = timezone.now()
+    locked.token = None
+    locked.save()
+    if was_active and is_employer and locked.person is not None:
+        notify(
+            recipient=locked.person,
+            kind="sponsorship.ended",
+            template="sponsorship_ended",
+            context={"employer": locked.employer, "person": locked.person},
+            link=reverse("portal:dashboard"),
+            event_key=f"sponsorship:{locked.pk}:ended",
+        )
+    elif was_active:
+        _tell_employer(locked, "sponsorship_ended")
+
+
+def _tell_employer(sponsorship: Sponsorship, template: str) -> None:
+    for user in User.objects.filter(
+        employer_id=sponsorship.employer_id, employer_confirmed=True, is_active=True
+    ):
+        notify(
+            recipient=user,
+            kind=f"sponsorship.{template}",
+            template=template,
+            context={"employer": sponsorship.employer, "person": sponsorship.person},
+            link=reverse("portal:employer_dashboard"),
+            event_key=f"sponsorship:{sponsorship.pk}:{template}:{user.pk}",
+        )
+
+
+# --- colleagues ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def colleague_invite(*, employer: Employer, email: str, by: User) -> ColleagueInvitation:
+    """Invite a colleague to join the organisation: they sign up through the link, confirmed."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise SponsorshipError(_("This address already has an account on the portal."))
+    if ColleagueInvitation.objects.filter(
+        employer=employer,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists():
+        raise SponsorshipError(_("An invitation to this address is already waiting."))
+    invitation = ColleagueInvitation.objects.create(
+        employer=employer,
+        email=email,
+        token=_token(),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    notify_address(
+        email=email,
+        language=by.preferred_language,
+        kind="colleague.invited",
+        template="colleague_invitation",
+        context={"employer": employer, "inviter": by, "days": INVITATION_DAYS},
+        link=reverse("portal:colleague_join", args=[invitation.token]),
+    )
+    return invitation
+
+
+def colleague_invitation_problem(invitation: ColleagueInvitation | None) -> str | None:
+    if invitation is None:
+        return _("This invitation link is not valid.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask your colleague to invite you again.")
+    return None
+
+
+@transaction.atomic
+def colleague_join(*, token: str, full_name: str, password: str, preferred_language: str) -> User:
+    invitation = ColleagueInvitation.objects.select_for_update().filter(token=token).first()
+    problem = colleague_invitation_problem(invitation)
+    if problem:
+        raise SponsorshipError(problem)
+    assert invitation is not None
+    user = User.objects.create_user(
+        email=invitation.email,
+        password=password,
+        full_name=full_name,
+        preferred_language=preferred_language,
+        kind=User.Kind.EMPLOYER,
+        employer=invitation.employer,
+        employer_confirmed=True,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
