@@ -1,0 +1,374 @@
+"""Employer pages: invitations, sponsorship, the staff table, exports, access and query counts."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from permits.models import Application, Permit
+from portal.models import ColleagueInvitation, Notification, Sponsorship
+from tests.factories import UserFactory, sponsor, valid_bin
+from tests.permits.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+DASHBOARD = reverse("portal:employer_dashboard")
+
+
+def _invite(client, email):
+    return client.post(reverse("portal:sponsorship_invite"), {"staff-email": email}, follow=True)
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+class TestSponsorship:
+    def test_it_invites_and_the_professional_accepts(
+        self, client, employer_user, applicant, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        client.force_login(employer_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            _invite(client, applicant.email.upper())
+        invitation = Sponsorship.objects.get()
+        assert invitation.status == "invited" and invitation.email == applicant.email
+        assert invitation.token in mailoutbox[0].body
+
+        client.force_login(applicant)
+        url = reverse("portal:sponsorship_answer", args=[invitation.token])
+        assert employer_user.employer.name in client.get(url).content.decode()
+        client.post(url, {"answer": "accept"})
+        invitation.refresh_from_db()
+        assert invitation.status == "active" and invitation.person == applicant
+        # The link cannot be used twice.
+        assert client.get(url).status_code == 400
+
+        client.force_login(employer_user)
+        assert applicant.full_name in client.get(DASHBOARD).content.decode()
+
+    def test_an_invitation_for_someone_without_an_account_waits_in_the_outbox(
+        self, client, employer_user, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        client.force_login(employer_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            _invite(client, "newcomer@example.org")
+        assert mailoutbox[0].to == ["newcomer@example.org"]
+        assert Notification.objects.get().to_email == "newcomer@example.org"
+
+    @pytest.mark.parametrize("bad", ["not-an-address", ""])
+    def test_it_refuses_an_invalid_address(self, client, employer_user, bad):
+        client.force_login(employer_user)
+        response = _invite(client, bad)
+        assert any("valid e-mail" in m for m in _messages(response))
+        assert not Sponsorship.objects.exists()
+
+    def test_it_refuses_an_already_sponsored_person(
+        self, client, employer_user, other_employer_user, applicant
+    ):
+        sponsor(other_employer_user.employer, applicant)
+        client.force_login(employer_user)
+        response = _invite(client, applicant.email)
+        assert any("already sponsored" in m for m in _messages(response))
+        assert Sponsorship.objects.count() == 1
+
+    def test_it_refuses_an_employer_or_staff_address(
+        self, client, employer_user, other_employer_user
+    ):
+        client.force_login(employer_user)
+        response = _invite(client, other_employer_user.email)
+        assert any("not a foreign professional" in m for m in _messages(response))
+
+    def test_it_refuses_an_expired_or_foreign_link(
+        self, client, employer_user, applicant, other_applicant
+    ):
+        client.force_login(employer_user)
+        _invite(client, applicant.email)
+        invitation = Sponsorship.objects.get()
+        url = reverse("portal:sponsorship_answer", args=[invitation.token])
+        client.force_login(other_applicant)
+        response = client.post(url, {"answer": "accept"})
+        assert response.status_code == 400 and "another e-mail address" in response.content.decode()
+        Sponsorship.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        client.force_login(applicant)
+        response = client.post(url, {"answer": "accept"})
+        assert response.status_code == 400 and "expired" in response.content.decode()
+        assert Sponsorship.objects.get().status == "invited"
+
+    def test_naming_the_bin_in_an_application_links_the_employer(
+        self, client, applicant, employer_user
+    ):
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        client.post(
+            reverse("permits:step", args=[application.pk, "employer"]),
+            {"employer_bin": employer_user.employer.bin},
+        )
+        link = Sponsorship.objects.get(person=applicant)
+        assert link.status == "active" and link.employer == employer_user.employer
+
+    def test_a_sponsored_person_cannot_name_another_employer(
+        self, client, applicant, employer_user, other_employer_user
+    ):
+        sponsor(employer_user.employer, applicant)
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        response = client.post(
+            reverse("permits:step", args=[application.pk, "employer"]),
+            {"employer_bin": other_employer_user.employer.bin},
+        )
+        assert "End that sponsorship" in str(response.context["form"].errors["employer_bin"])
+        assert Sponsorship.objects.filter(status="active").count() == 1
+
+    def test_either_side_ends_it(self, client, applicant, employer_user):
+        link = sponsor(employer_user.employer, applicant)
+        client.force_login(applicant)
+        client.post(reverse("portal:my_sponsorship_end"))
+        link.refresh_from_db()
+        assert link.status == "ended"
+        link2 = sponsor(employer_user.employer, applicant)
+        client.force_login(employer_user)
+        client.post(reverse("portal:sponsorship_end", args=[link2.pk]))
+        link2.refresh_from_db()
+        assert link2.status == "ended"
+        assert applicant.full_name not in client.get(DASHBOARD).content.decode()
+
+
+class TestColleagues:
+    def test_a_colleague_is_invited_and_joins_confirmed(
+        self, client, employer_user, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        client.force_login(employer_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("portal:colleague_invite"), {"colleague-email": "new@firm.kz"})
+        invitation = ColleagueInvitation.objects.get()
+        assert invitation.token in mailoutbox[0].body
+        client.logout()
+        url = reverse("portal:colleague_join", args=[invitation.token])
+        response = client.post(
+            url,
+            {
+                "full_name": "New Colleague",
+                "preferred_language": "kk",
+                "password1": "Sunny-Astana-2026",
+                "password2": "Sunny-Astana-2026",
+            },
+        )
+        assert response.url == DASHBOARD
+        colleague = User.objects.get(email="new@firm.kz")
+        assert colleague.employer == employer_user.employer and colleague.employer_confirmed
+        # A reused link is refused with a message.
+        client.logout()
+        response = client.get(url)
+        assert response.status_code == 400 and "already been used" in response.content.decode()
+
+    def test_an_expired_link_is_refused(self, client, employer_user):
+        invitation = ColleagueInvitation.objects.create(
+            employer=employer_user.employer,
+            email="x@firm.kz",
+            token="tok",
+            expires_at=timezone.now() - timedelta(minutes=1),
+        )
+        response = client.get(reverse("portal:colleague_join", args=[invitation.token]))
+        assert response.status_code == 400 and "expired" in response.content.decode()
+
+    def test_a_bin_with_a_wrong_check_digit_is_refused_at_sign_up(self, client):
+        good = valid_bin()
+        response = client.post(
+            reverse("portal:signup_employer"),
+            {
+                "full_name": "X",
+                "email": "x@y.kz",
+                "bin": good[:11] + str((int(good[11]) + 3) % 10),
+                "organisation_name": "Y",
+                "preferred_language": "en",
+                "password1": "Sunny-Astana-2026",
+                "password2": "Sunny-Astana-2026",
+            },
+        )
+        assert response.status_code == 200 and "bin" in response.context["form"].errors
+
+
+def _staff(employer, n, stays_each=0, start=0):
+    """n sponsored people, each with an approved application, a permit and some stays."""
+    from stays.models import Crossing, StayStatus
+    from tests.permits.factories import listed_profession
+
+    profession = listed_profession()
+    people = User.objects.bulk_create(
+        [
+            User(
+                email=f"staff{start + i}@example.kz",
+                full_name=f"Staff {start + i:05d}",
+                citizenship="DE",
+                kind="applicant",
+            )
+            for i in range(n)
+        ]
+    )
+    Sponsorship.objects.bulk_create(
+        [Sponsorship(employer=employer, person=p, email=p.email, status="active") for p in people]
+    )
+    apps = Application.objects.bulk_create(
+        [
+            Application(
+                applicant=p,
+                status="approved",
+                number=f"RP-S-{start + i:06d}",
+                profession=profession,
+                passport_expiry=date(2031, 1, 1),
+                submitted_at=timezone.now(),
+            )
+            for i, p in enumerate(people)
+        ]
+    )
+    Permit.objects.bulk_create(
+        [
+            Permit(
+                application=a,
+                number=f"KZ-RP-S-{start + i:06d}",
+                issue_date=date(2026, 1, 1),
+                valid_until=date(2031, 1, 1),
+            )
+            for i, a in enumerate(apps)
+        ]
+    )
+    today = timezone.localdate()
+    StayStatus.objects.bulk_create(
+        [
+            StayStatus(
+                person=p,
+                on=today,
+                regime="visa_free",
+                max_days=90,
+                days_in_window=10 + i % 80,
+                days_remaining=80 - i % 80,
+                in_country=i % 2 == 0,
+                latest_exit_date=today + timedelta(days=i % 30),
+                violation_count=i % 3,
+                first_violation_date=None,
+                updated_at=timezone.now(),
+            )
+            for i, p in enumerate(people)
+        ]
+    )
+    crossings = []
+    for p in people:
+        day = date(2010, 1, 1)
+        for _ in range(stays_each):
+            crossings.append(Crossing(person=p, entry=day, exit=day + timedelta(days=5)))
+            day += timedelta(days=40)
+    Crossing.objects.bulk_create(crossings, batch_size=5000)
+    return people
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+class TestDashboard:
+    def test_it_shows_each_persons_facts_and_never_documents(self, client, employer_user):
+        _staff(employer_user.employer, 3)
+        client.force_login(employer_user)
+        html = client.get(DASHBOARD).content.decode()
+        assert "Staff 00001" in html and "KZ-RP-S-000001" in html and "RP-S-000001" in html
+        assert "/permits/documents/" not in html
+
+    def test_it_sorts_filters_and_pages(self, client, employer_user):
+        _staff(employer_user.employer, 30)
+        client.force_login(employer_user)
+        _, response = _queries(client, DASHBOARD + "?sort=-name")
+        rows = response.context["rows"]
+        assert rows[0].person.full_name == "Staff 00029" and len(rows) == 25
+        _, response = _queries(client, DASHBOARD + "?q=Staff 00007")
+        assert [r.person.full_name for r in response.context["rows"]] == ["Staff 00007"]
+        _, response = _queries(client, DASHBOARD + "?attention=violations")
+        assert all(r.person.stay_status.violation_count for r in response.context["rows"])
+        _, response = _queries(client, DASHBOARD + "?sort=days_left&page=2")
+        assert len(response.context["rows"]) == 5
+
+    def test_it_exports_the_table_as_csv(self, client, employer_user):
+        _staff(employer_user.employer, 4)
+        client.force_login(employer_user)
+        response = client.get(reverse("portal:staff_csv") + "?sort=name")
+        lines = b"".join(response.streaming_content).decode().splitlines()
+        assert lines[0].startswith("name,email,citizenship")
+        assert len(lines) == 5 and lines[1].startswith("Staff 00000,")
+
+    def test_it_makes_the_monthly_report_as_page_and_pdf(self, client, employer_user):
+        _staff(employer_user.employer, 4)
+        client.force_login(employer_user)
+        page = client.get(reverse("portal:employer_report") + "?month=2026-11")
+        assert "Staff 00003" in page.content.decode()
+        pdf = client.get(reverse("portal:employer_report_pdf") + "?month=2026-11")
+        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+        assert len(pdf.content) > 2000
+
+    def test_the_dashboard_costs_the_same_queries_at_10_and_1000_staff(self, client, employer_user):
+        client.force_login(employer_user)
+        _staff(employer_user.employer, 10, stays_each=50)
+        small, _ = _queries(client, DASHBOARD)
+        _staff(employer_user.employer, 990, stays_each=50, start=10)
+        large, response = _queries(client, DASHBOARD)
+        assert response.context["page"].paginator.count == 1000
+        assert large == small
+
+
+# --- access matrix -----------------------------------------------------------------------------
+
+EMPLOYER_PAGES = [
+    ("get", "portal:employer_dashboard", None),
+    ("get", "portal:staff_csv", None),
+    ("get", "portal:employer_report", None),
+    ("get", "portal:employer_report_pdf", None),
+    ("post", "portal:sponsorship_invite", None),
+    ("post", "portal:colleague_invite", None),
+    ("post", "portal:sponsorship_end", "sponsorship"),
+]
+EXPECTED = {  # who -> expected status for every employer page
+    "anonymous": {302},
+    "applicant": {403, 302},
+    "employer_a": {200, 302},
+    "employer_b": {200, 302, 404},
+    "reviewer": {403, 302},
+}
+
+
+@pytest.mark.parametrize(("method", "name", "arg"), EMPLOYER_PAGES)
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_access_matrix(
+    client, method, name, arg, who, employer_user, other_employer_user, applicant, reviewer
+):
+    link = sponsor(employer_user.employer, UserFactory())
+    url = reverse(name, args=[link.pk] if arg else [])
+    users = {
+        "anonymous": None,
+        "applicant": applicant,
+        "employer_a": employer_user,
+        "employer_b": other_employer_user,
+        "reviewer": reviewer,
+    }
+    if users[who]:
+        client.force_login(users[who])
+    response = getattr(client, method)(url)
+    assert response.status_code in EXPECTED[who], (who, name, response.status_code)
+    if who == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    if who in ("applicant", "reviewer") and response.status_code == 302:
+        assert not response.url.startswith(reverse("portal:employer_dashboard"))
+    if who == "employer_b":
+        if arg:
+            assert response.status_code == 404  # another organisation's object
+            link.refresh_from_db()
+            assert link.status == "active"
+        elif method == "get" and response.status_code == 200:
+            body = (
+                response.content if not response.streaming else b"".join(response.streaming_content)
+            )
+            assert link.person.full_name.encode() not in body
