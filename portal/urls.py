@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import employer_views, views
+from . import employer_views, health, two_factor, views
 from .forms import EmailAuthenticationForm
 
 portal_patterns = (
@@ -45,6 +45,8 @@ portal_patterns = (
 )
 
 urlpatterns = [
+    path("health/", health.health, name="health"),
+    path("staff/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("", include(portal_patterns)),
     path("professions/", include("professions.urls")),
     path("permits/", include("permits.urls")),

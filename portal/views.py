@@ -179,3 +179,11 @@ def inbox(request):
     if unread:
         mark_read(user=request.user, notification_ids=list(unread))
     return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes shows when an account or an address is locked: the page, with status 429."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -177,8 +177,14 @@ def start_worker(broker: str, log: Path, *extra: str) -> WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(redis_broker, transactional_db, tmp_path) -> Iterator[WorkerProcess]:
-    """A real Celery worker in its own process, consuming from Redis, on the test database."""
+def celery_worker_process(
+    redis_broker, django_db_serialized_rollback, transactional_db, tmp_path
+) -> Iterator[WorkerProcess]:
+    """A real Celery worker in its own process, consuming from Redis, on the test database.
+
+    The test's writes are committed so the worker sees them; the rows that migrations seed
+    (groups, document types, professions) are restored afterwards.
+    """
     worker = start_worker(redis_broker, tmp_path / "worker.log")
     try:
         yield worker
@@ -199,6 +205,8 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:
 def _plain_http(settings):
     # The test client speaks plain HTTP; production settings would redirect it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
+    # Tests log staff in with force_login; two-factor login has tests of its own.
+    settings.OTP_REQUIRED_FOR_ADMIN = False
     # Pages are rendered without running collectstatic first (that is tested on its own).
     settings.STORAGES = {
         **settings.STORAGES,

@@ -241,7 +241,7 @@ def test_it_hands_a_case_back_to_the_queue(reviewer):
     assert application.status == Status.SUBMITTED and application.reviewer is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_approvals_issue_one_permit():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL (SQLite locks the whole database)")

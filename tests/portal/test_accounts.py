@@ -20,7 +20,10 @@ def test_it_resets_a_password_by_email(client, applicant, mailoutbox):
         {"new_password1": "Brand-New-Pass-42", "new_password2": "Brand-New-Pass-42"},
     )
     assert response.status_code == 302
-    assert client.login(username=applicant.email, password="Brand-New-Pass-42")
+    response = client.post(
+        reverse("login"), {"username": applicant.email, "password": "Brand-New-Pass-42"}
+    )
+    assert response.status_code == 302 and response.url == reverse("portal:dashboard")
 
 
 def test_it_does_not_reveal_whether_an_address_has_an_account(client, mailoutbox):

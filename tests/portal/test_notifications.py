@@ -98,7 +98,11 @@ def test_the_inbox_shows_only_ones_own(client, other_applicant):
 
 @pytest.mark.services
 def test_it_survives_redis_being_down_and_delivers_once_after(
-    redis_broker, transactional_db, tmp_path, django_capture_on_commit_callbacks
+    redis_broker,
+    django_db_serialized_rollback,
+    transactional_db,
+    tmp_path,
+    django_capture_on_commit_callbacks,
 ):
     user = UserFactory()
     # Redis unreachable when the event commits: the broker URL points at a closed port.

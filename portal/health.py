@@ -1,0 +1,65 @@
+"""A health endpoint for load balancers and monitoring.
+
+Answers 200 when every part works and 503 otherwise, naming each part's state only ("ok",
+"failing", "not configured"): no host names, versions or error texts reach the public.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from .models import Heartbeat
+
+log = logging.getLogger(__name__)
+WORKER_STALE_AFTER = timedelta(minutes=3)
+
+
+def _database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:
+        log.exception("health: database check failed")
+        return "failing"
+
+
+def _redis() -> str:
+    if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        return "not configured"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+        )
+        return "ok" if client.ping() else "failing"
+    except redis.RedisError:
+        log.exception("health: redis check failed")
+        return "failing"
+
+
+def _workers() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not configured"  # tasks run in the web process
+    beat = Heartbeat.objects.filter(name="celery").values_list("at", flat=True).first()
+    if beat is None or timezone.now() - beat > WORKER_STALE_AFTER:
+        return "failing"
+    return "ok"
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database(), "redis": _redis()}
+    checks["workers"] = _workers() if checks["database"] == "ok" else "failing"
+    healthy = all(state != "failing" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503
+    )
