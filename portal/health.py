@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -63,3 +63,8 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def ping(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else (also the benchmark's baseline)."""
+    return HttpResponse("pong", content_type="text/plain")

@@ -46,6 +46,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("health/", health.health, name="health"),
+    path("ping/", health.ping, name="ping"),
     path("staff/two-factor/", two_factor.setup, name="two_factor_setup"),
     path("", include(portal_patterns)),
     path("professions/", include("professions.urls")),
