@@ -1,0 +1,373 @@
+"""Reads and writes for stays: rows become ``rules`` values here, and results come back.
+
+The limits come from the database (``CountryRule``, kept by staff) and permit periods from
+``permits.Permit``; ``rules.py`` only ever sees plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from permits.models import Permit
+from portal.models import User
+
+from . import problems, rules
+from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus
+
+CHART_DAYS = 365
+
+
+def today() -> date:
+    """Today in Almaty (the portal's time zone). One place, so tests can move time."""
+    return timezone.localdate()
+
+
+# --- Regimes and permits -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRegime:
+    """Which short-stay rules bind a person: ``limits`` is None when none apply."""
+
+    regime: str  # a Regime value, or "" when the citizenship is not known
+    limits: rules.Limits | None
+
+
+def regime_for_country(code: str, rule: CountryRule | None) -> PersonRegime:
+    if not code:
+        return PersonRegime("", None)
+    if rule is None:
+        return PersonRegime(Regime.VISA_REQUIRED, None)
+    return PersonRegime(rule.regime, rule.limits())
+
+
+def person_regime(person: User) -> PersonRegime:
+    """The regime of the person's citizenship (one query)."""
+    code = str(person.citizenship or "")
+    rule = CountryRule.objects.filter(country=code).first() if code else None
+    return regime_for_country(code, rule)
+
+
+def regime_limits(regime: str) -> rules.Limits:
+    """The limits that staff recorded for ``regime`` ("visa_free" or "eaeu").
+
+    The limits shared by most country rules of that regime; the engine's defaults when no
+    country has the regime yet.
+    """
+    row = (
+        CountryRule.objects.filter(regime=regime)
+        .values("single_stay_days", "window_days", "max_days")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "single_stay_days")
+        .first()
+    )
+    if row is None:
+        return rules.EAEU if regime == Regime.EAEU else rules.VISA_FREE
+    return rules.Limits(
+        single_stay=row["single_stay_days"], window=row["window_days"], max_days=row["max_days"]
+    )
+
+
+def permit_periods(person_id: int) -> list[rules.Period]:
+    """The periods the person's residence permits cover (one query)."""
+    return [
+        rules.Period(start, end)
+        for start, end in Permit.objects.filter(application__applicant_id=person_id)
+        .order_by("issue_date")
+        .values_list("issue_date", "valid_until")
+    ]
+
+
+def covered_on(periods: Iterable[rules.Period], on: date) -> rules.Period | None:
+    """The permit period covering ``on``, if any."""
+    return next((p for p in periods if p.start <= on <= p.end), None)
+
+
+# --- One person's overview -----------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    """Everything the traveller's pages show about one person on ``on``."""
+
+    person: User
+    on: date
+    regime: PersonRegime
+    crossings: list[Crossing]
+    exempt: list[rules.Period]
+    assessment: rules.Assessment | None
+    record_problems: list[rules.RecordProblem] = field(default_factory=list)
+
+    @property
+    def stays(self) -> list[rules.Stay]:
+        return [c.as_stay() for c in self.crossings]
+
+    @property
+    def permit_now(self) -> rules.Period | None:
+        return covered_on(self.exempt, self.on)
+
+    @property
+    def limits(self) -> rules.Limits | None:
+        return self.regime.limits
+
+    @property
+    def ongoing(self) -> Crossing | None:
+        return next((c for c in self.crossings if c.exit is None), None)
+
+    def days_to_leave(self) -> int | None:
+        a = self.assessment
+        if a is None or a.latest_exit_date is None:
+            return None
+        return (a.latest_exit_date - self.on).days
+
+
+def person_overview(person: User, *, on: date | None = None) -> Overview:
+    """The person's crossings assessed on ``on`` (today): a fixed number of queries."""
+    on = on or today()
+    regime = person_regime(person)
+    crossings = list(Crossing.objects.filter(person=person).order_by("-entry", "-pk"))
+    exempt = permit_periods(person.pk)
+    stays = [c.as_stay() for c in crossings]
+    assessment = None
+    if regime.limits is not None:
+        assessment = rules.assess(stays, on, regime.limits, exempt=exempt)
+    return Overview(
+        person=person,
+        on=on,
+        regime=regime,
+        crossings=crossings,
+        exempt=exempt,
+        assessment=assessment,
+        record_problems=rules.validate(stays),
+    )
+
+
+# --- Writes --------------------------------------------------------------------------------------
+
+
+class HistoryError(Exception):
+    """The change would make the record of crossings wrong; ``errors`` are (field, message)."""
+
+    def __init__(self, errors: list[tuple[str | None, str]]) -> None:
+        super().__init__("; ".join(message for _, message in errors))
+        self.errors = errors
+
+
+def _lock_person(person: User) -> None:
+    # Serialises every change to one person's record, so two requests cannot each add half of
+    # an overlap.
+    User.objects.select_for_update().filter(pk=person.pk).first()
+
+
+def _check_candidate(others: Sequence[Crossing], candidate: rules.Stay, *, on: date) -> None:
+    stays = [c.as_stay() for c in others] + [candidate]
+    subject = len(stays) - 1
+    errors: list[tuple[str | None, str]] = []
+    for problem in rules.validate(stays, today=on):
+        if subject in (problem.index, problem.other):
+            described = problems.describe(problem, stays, subject=subject, today=on)
+            if described not in errors:
+                errors.append(described)
+    if errors:
+        raise HistoryError(errors)
+
+
+def crossing_create(
+    *, person: User, entry: date, exit: date | None, note: str = "", on: date | None = None
+) -> Crossing:
+    """Record a stay after checking it against the person's whole history.
+
+    Raises ``HistoryError`` (nothing saved) for a stay that is wrong in itself or with the
+    others: exit before entry, overlap, duplicate, second ongoing stay, future or pre-1991 date.
+    """
+    on = on or today()
+    with transaction.atomic():
+        _lock_person(person)
+        others = list(Crossing.objects.filter(person=person))
+        _check_candidate(others, rules.Stay(entry, exit), on=on)
+        crossing = Crossing.objects.create(person=person, entry=entry, exit=exit, note=note)
+        status_refresh(person=person, on=on)
+    return crossing
+
+
+def crossing_update(
+    *, crossing: Crossing, entry: date, exit: date | None, note: str = "", on: date | None = None
+) -> Crossing:
+    """Change a recorded stay; the same checks as ``crossing_create``."""
+    on = on or today()
+    with transaction.atomic():
+        _lock_person(crossing.person)
+        others = list(Crossing.objects.filter(person_id=crossing.person_id).exclude(pk=crossing.pk))
+        _check_candidate(others, rules.Stay(entry, exit), on=on)
+        crossing.entry, crossing.exit, crossing.note = entry, exit, note
+        crossing.save(update_fields=["entry", "exit", "note", "updated_at"])
+        status_refresh(person=crossing.person, on=on)
+    return crossing
+
+
+def crossing_delete(*, crossing: Crossing, on: date | None = None) -> None:
+    """Remove a recorded stay."""
+    with transaction.atomic():
+        _lock_person(crossing.person)
+        person = crossing.person
+        crossing.delete()
+        status_refresh(person=person, on=on or today())
+
+
+# --- Stored statuses -----------------------------------------------------------------------------
+
+STATUS_FIELDS = [  # what an upsert replaces
+    "on",
+    "regime",
+    "max_days",
+    "days_in_window",
+    "days_remaining",
+    "in_country",
+    "latest_exit_date",
+    "violation_count",
+    "first_violation_date",
+    "updated_at",
+]
+
+
+def status_row(
+    person_id: int, regime: str, limits: rules.Limits, a: rules.Assessment, now: Any
+) -> tuple[Any, ...]:
+    """The values of one ``StayStatus`` row, in ``STATUS_COLUMNS`` order."""
+    first = a.violations[0].first_day if a.violations else None
+    return (
+        person_id,
+        a.on,
+        regime,
+        limits.max_days,
+        a.days_in_window,
+        a.days_remaining,
+        a.in_country,
+        a.latest_exit_date,
+        len(a.violations),
+        first,
+        now,
+    )
+
+
+STATUS_COLUMNS = ["person_id", *STATUS_FIELDS]
+
+
+def status_upsert(rows: list[tuple[Any, ...]]) -> None:
+    """Insert or update many statuses in one statement.
+
+    On PostgreSQL, one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT`` with a column array
+    per field: building model instances for 100,000 rows a day would cost more than the
+    statement itself. Elsewhere, ``bulk_create(update_conflicts=True)``.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        _status_bulk_create([StayStatus(**dict(zip(STATUS_COLUMNS, r, strict=True))) for r in rows])
+        return
+    q = connection.ops.quote_name
+    table = q(StayStatus._meta.db_table)
+    columns = ", ".join(q(c) for c in STATUS_COLUMNS)
+    fields = [StayStatus._meta.get_field(c.removesuffix("_id")) for c in STATUS_COLUMNS]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in STATUS_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+
+def _status_bulk_create(statuses: list[StayStatus]) -> None:
+    StayStatus.objects.bulk_create(
+        statuses, update_conflicts=True, unique_fields=["person"], update_fields=STATUS_FIELDS
+    )
+
+
+def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None:
+    """Store the person's status now (after a change), as the daily scan would.
+
+    People the scan leaves out (no limits apply, a permit covers today, no crossings) have
+    no status.
+    """
+    overview = person_overview(person, on=on)
+    a = overview.assessment
+    if a is None or overview.permit_now is not None or not overview.crossings:
+        StayStatus.objects.filter(person=person).delete()
+        return None
+    assert overview.limits is not None
+    row = status_row(person.pk, overview.regime.regime, overview.limits, a, timezone.now())
+    status_upsert([row])
+    return StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
+
+
+def statuses_for(person_ids: Iterable[int]) -> dict[int, StayStatus]:
+    """The stored statuses of these people, by person id (one query); absent: no status."""
+    return StayStatus.objects.in_bulk(list(person_ids))
+
+
+# --- Planner -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LongestStay:
+    entry: date
+    days: int
+    last_day: date | None  # None: no short-stay limit ends the trip (a permit covers it)
+
+
+def plan_longest_stay(overview: Overview, entry: date) -> LongestStay:
+    """The longest trip for someone entering on ``entry``."""
+    assert overview.limits is not None
+    days = rules.longest_stay(overview.stays, entry, overview.limits, exempt=overview.exempt)
+    if days > (date.max - entry).days:  # permits cover the trip to the end of the calendar
+        return LongestStay(entry, days, None)
+    return LongestStay(entry, days, entry + timedelta(days=days - 1) if days else None)
+
+
+def plan_earliest_entry(overview: Overview, length: int) -> date | None:
+    """The first day from today on which a trip of ``length`` days could begin."""
+    assert overview.limits is not None
+    return rules.earliest_entry(
+        overview.stays, length, overview.limits, not_before=overview.on, exempt=overview.exempt
+    )
+
+
+# --- Chart ---------------------------------------------------------------------------------------
+
+
+def window_series(overview: Overview, *, days: int = CHART_DAYS) -> list[tuple[date, int]]:
+    """Days used in the rolling period, for each of the last ``days`` days."""
+    assert overview.limits is not None
+    start = overview.on - timedelta(days=days - 1)
+    return rules.window_series(
+        overview.stays, start, overview.on, overview.limits, exempt=overview.exempt
+    )
+
+
+# --- Calendar feed -------------------------------------------------------------------------------
+
+
+def calendar_feed(*, person: User) -> CalendarFeed:
+    """The person's calendar feed, made on first use."""
+    feed, _ = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+def calendar_feed_regenerate(*, person: User) -> CalendarFeed:
+    """A new private address: the old one stops working."""
+    from .models import new_token
+
+    feed, created = CalendarFeed.objects.get_or_create(person=person)
+    if not created:
+        feed.token = new_token()
+        feed.save(update_fields=["token", "created_at"])
+    return feed
