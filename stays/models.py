@@ -15,8 +15,8 @@ from . import rules
 
 
 class Regime(models.TextChoices):
-    VISA_FREE = "visa_free", _("Visa-free (30 days per stay)")
-    EAEU = "eaeu", _("Eurasian Economic Union (90 days per stay)")
+    VISA_FREE = "visa_free", _("Visa-free")
+    EAEU = "eaeu", _("Eurasian Economic Union")
     VISA_REQUIRED = "visa_required", _("Visa required")
 
 

@@ -20,7 +20,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -61,8 +61,7 @@ class ScanResult:
     notifications: int = 0
     removed: int = 0  # statuses of people no longer scanned
     seconds: float = 0.0
-    events: int = 0
-    phases: dict[str, float] = field(default_factory=dict)
+    events: int = 0  # warnings and recent violations found (told or told before)
 
 
 def events_for(person_id: int, a: rules.Assessment, limits: rules.Limits) -> list[Event]:

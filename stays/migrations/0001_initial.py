@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='stay_status', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='person')),
                 ('on', models.DateField(verbose_name='status on')),
-                ('regime', models.CharField(choices=[('visa_free', 'Visa-free (30 days per stay)'), ('eaeu', 'Eurasian Economic Union (90 days per stay)'), ('visa_required', 'Visa required')], max_length=20, verbose_name='regime')),
+                ('regime', models.CharField(choices=[('visa_free', 'Visa-free'), ('eaeu', 'Eurasian Economic Union'), ('visa_required', 'Visa required')], max_length=20, verbose_name='regime')),
                 ('max_days', models.PositiveSmallIntegerField(verbose_name='most days in the period')),
                 ('days_in_window', models.PositiveIntegerField(verbose_name='days used')),
                 ('days_remaining', models.PositiveIntegerField(verbose_name='days left')),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('country', django_countries.fields.CountryField(max_length=2, unique=True, verbose_name='country')),
-                ('regime', models.CharField(choices=[('visa_free', 'Visa-free (30 days per stay)'), ('eaeu', 'Eurasian Economic Union (90 days per stay)'), ('visa_required', 'Visa required')], max_length=20, verbose_name='regime')),
+                ('regime', models.CharField(choices=[('visa_free', 'Visa-free'), ('eaeu', 'Eurasian Economic Union'), ('visa_required', 'Visa required')], max_length=20, verbose_name='regime')),
                 ('single_stay_days', models.PositiveSmallIntegerField(default=30, help_text='Counted from the day of entry, entry and exit days included.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='longest single stay (days)')),
                 ('window_days', models.PositiveSmallIntegerField(default=180, help_text='The rolling period checked on each day, that day included.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='period (days)')),
                 ('max_days', models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(3650)], verbose_name='most days in the period')),
