@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -132,7 +132,13 @@ def deliver(notification_id: int) -> bool:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    # Open the connection ourselves so that the row is marked sent as soon as the server has
+    # accepted the message, before the QUIT round trip: a worker that dies while closing the
+    # connection must not leave a sent e-mail looking unsent (it would go out twice).
+    connection = get_connection()
     try:
+        connection.open()
+        message.connection = connection
         message.send()
     except Exception as error:
         Notification.objects.filter(pk=notification_id).update(
@@ -140,13 +146,22 @@ def deliver(notification_id: int) -> bool:
             email_attempts=notification.email_attempts + 1,
             email_error=str(error)[:2000],
         )
+        _close_quietly(connection)
         raise
     Notification.objects.filter(pk=notification_id).update(
         email_sent_at=timezone.now(),
         email_attempts=notification.email_attempts + 1,
         email_error="",
     )
+    _close_quietly(connection)
     return True
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # the message is already accepted (or failed); closing is best effort
+        log.warning("could not close the mail connection cleanly", exc_info=True)
 
 
 def undelivered(older_than: timedelta = timedelta(seconds=30)):
