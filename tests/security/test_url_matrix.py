@@ -1,0 +1,701 @@
+"""Access-control matrix: every URL of the project × every role, each with its expected status.
+
+The URLs come from the resolver, and ``test_every_url_pattern_is_in_the_matrix`` fails when a
+pattern has no row in ``ROUTES``, so a new page cannot be forgotten. Django admin's own views
+(the site's pages and each registered model's changelist/add/change/delete/history) are left
+to the admin matrix at the end of this file, which walks ``admin.site._registry``; any other
+admin URL (a project's or a package's extra admin view) needs a row in ``ROUTES`` like any page.
+
+The objects a URL names belong to applicant A or employer A. The expected status of each cell
+was read from the view: B roles get 404 for A's objects where the view is theirs to use, 403 (or
+a redirect to their own dashboard) where the whole page belongs to another role; anonymous
+people are sent to the login page, except on public pages and on capability links (a token in
+the URL stands for the login). A state-changing view is also POSTed by the wrong roles, and the
+state is compared before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from permits.models import Application, Document
+from portal.roles import REVIEWERS
+from stays.models import CountryRule, Crossing
+from stays.services import status_refresh
+
+from .conftest import A_MARKERS, ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+
+# --- The resolver -------------------------------------------------------------------------------
+
+
+class Pattern(NamedTuple):
+    key: str  # "namespace:name", or the route itself for an unnamed pattern
+    route: str
+    namespace: str | None
+    name: str | None
+
+
+def url_patterns(
+    resolver: URLResolver | None = None, namespace: str | None = None, prefix: str = ""
+) -> Iterator[Pattern]:
+    """Every pattern under ``resolver`` (the project's root by default), namespaces included."""
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from url_patterns(p, ns, prefix + str(p.pattern))
+        else:
+            assert isinstance(p, URLPattern)
+            route = prefix + str(p.pattern)
+            key = (f"{namespace}:{p.name}" if namespace else p.name) if p.name else route
+            yield Pattern(key, route, namespace, p.name)
+
+
+# Django admin's own views: the site's pages and, for each registered model, the five standard
+# ModelAdmin views. They are covered by the admin matrix below, per registered model. Unnamed
+# admin patterns are ModelAdmin's "<id>/" redirect to the change page and the catch-all that
+# sends unknown admin URLs to the login page or answers 404.
+ADMIN_SITE_VIEWS = {
+    "index",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "autocomplete",
+    "jsi18n",
+    "view_on_site",
+    "app_list",
+}
+MODEL_ADMIN_VIEWS = ("changelist", "add", "change", "delete", "history")
+
+
+def is_admin_internal(pattern: Pattern) -> bool:
+    if pattern.namespace != "admin":
+        return False
+    if pattern.name is None or pattern.name in ADMIN_SITE_VIEWS:
+        return True
+    standard = {
+        f"{model._meta.app_label}_{model._meta.model_name}_{view}"
+        for model in admin.site._registry
+        for view in MODEL_ADMIN_VIEWS
+    }
+    return pattern.name in standard
+
+
+# --- Expectations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to ``to``: a path prefix ("/…") or a URL name, reversed with ``args(world)``."""
+
+    to: str
+    args: Callable[[World], list[Any]] | None = None
+
+    def target(self, world: World) -> str:
+        if self.to.startswith("/"):
+            return self.to
+        return reverse(self.to, args=self.args(world) if self.args else [])
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A cell where the product answers wrongly: ``expected`` is the right answer (xfail)."""
+
+    expected: int | Redirect
+    reason: str
+
+
+Expect = int | Redirect | Bug
+LOGIN = Redirect("/accounts/login/?next=")
+ADMIN_LOGIN = Redirect("/admin/login/?next=")
+DASHBOARD = Redirect("portal:dashboard")
+
+GROUPS = {
+    "everyone": ROLES,
+    "users": ROLES[1:],
+    "applicants": ["applicant_a", "applicant_b"],
+    "employers": ["employer_a", "employer_b"],
+    "staff": ["reviewer", "catalogue_editor"],
+}
+
+
+def expect(**spec: Expect) -> dict[str, Expect]:
+    """Expected answer per role; groups first, then the single roles that differ."""
+    cells: dict[str, Expect] = {}
+    for key, value in spec.items():
+        for role in GROUPS.get(key, [key]):
+            cells[role] = value
+    missing = set(ROLES) - set(cells)
+    assert not missing, f"no expectation for {missing}"
+    return cells
+
+
+@dataclass(frozen=True)
+class Route:
+    expect: dict[str, Expect]
+    args: Callable[[World], list[Any]] = field(default=lambda w: [])
+    # A capability link: the token in the URL stands for the login, so whoever holds it sees
+    # the page (its holder's data included); it is exempt from the "no A data" body check.
+    capability: bool = False
+
+
+PUBLIC = expect(everyone=200)
+FOR_APPLICANTS = expect(anonymous=LOGIN, applicants=200, employers=403, staff=403)
+FOR_EMPLOYERS = expect(anonymous=LOGIN, applicants=403, employers=200, staff=403)
+FOR_STAFF = expect(anonymous=LOGIN, applicants=403, employers=403, staff=200)
+FOR_USERS = expect(anonymous=LOGIN, users=200)
+# POST-only views: GET answers 405 to the roles that may POST, after the role check.
+POST_FOR_APPLICANTS = expect(anonymous=LOGIN, applicants=405, employers=403, staff=403)
+POST_FOR_EMPLOYERS = expect(anonymous=LOGIN, applicants=403, employers=405, staff=403)
+# A's own object on an applicant page: A sees it, B gets 404, other roles are refused.
+A_OBJECT = expect(anonymous=LOGIN, applicant_a=200, applicant_b=404, employers=403, staff=403)
+
+
+def _a_object(a: Expect) -> dict[str, Expect]:
+    return {**A_OBJECT, "applicant_a": a}
+
+
+APP_A = lambda w: [w.app_a.pk]  # noqa: E731
+TO_DETAIL_A = Redirect("permits:detail", APP_A)
+
+ROUTES: dict[str, Route] = {
+    # --- monitoring ---
+    "health": Route(PUBLIC),
+    "ping": Route(PUBLIC),
+    # --- staff ---
+    "two_factor_setup": Route(FOR_STAFF),
+    # --- portal: public pages ---
+    "portal:home": Route(PUBLIC),
+    "portal:signup": Route(PUBLIC),
+    "portal:signup_applicant": Route(PUBLIC),
+    "portal:signup_employer": Route(PUBLIC),
+    "portal:set_language": Route(expect(everyone=405)),  # POST only, for everyone
+    # --- portal: dashboards ---
+    "portal:dashboard": Route(
+        expect(
+            anonymous=LOGIN,
+            applicants=Redirect("portal:applicant_dashboard"),
+            employers=Redirect("portal:employer_dashboard"),
+            staff=Redirect("portal:staff_dashboard"),
+        )
+    ),
+    "portal:applicant_dashboard": Route(
+        expect(anonymous=LOGIN, applicants=200, employers=DASHBOARD, staff=DASHBOARD)
+    ),
+    "portal:employer_dashboard": Route(
+        expect(anonymous=LOGIN, applicants=DASHBOARD, employers=200, staff=DASHBOARD)
+    ),
+    "portal:staff_dashboard": Route(FOR_STAFF),
+    "portal:profile": Route(FOR_USERS),
+    "portal:inbox": Route(FOR_USERS),
+    # --- portal: employers ---
+    "portal:member_decide": Route(POST_FOR_EMPLOYERS, lambda w: [w.pending_member_a.pk]),
+    "portal:sponsorship_invite": Route(POST_FOR_EMPLOYERS),
+    "portal:colleague_invite": Route(POST_FOR_EMPLOYERS),
+    "portal:sponsorship_end": Route(POST_FOR_EMPLOYERS, lambda w: [w.sponsorship_a.pk]),
+    "portal:staff_csv": Route(FOR_EMPLOYERS),
+    "portal:employer_report": Route(FOR_EMPLOYERS),
+    "portal:employer_report_pdf": Route(FOR_EMPLOYERS),
+    # The invitation is addressed to A: anyone else signed in as a professional gets the
+    # "sent to another e-mail address" page (400).
+    "portal:sponsorship_answer": Route(
+        expect(anonymous=LOGIN, applicant_a=200, applicant_b=400, employers=403, staff=403),
+        lambda w: [w.invitation_a.token],
+    ),
+    "portal:my_sponsorship_end": Route(POST_FOR_APPLICANTS),
+    "portal:colleague_join": Route(
+        PUBLIC, lambda w: [w.colleague_invitation_a.token], capability=True
+    ),
+    # --- professions: public ---
+    "professions:list": Route(PUBLIC),
+    "professions:detail": Route(PUBLIC, lambda w: [w.app_a.profession_id]),
+    "professions:eligibility": Route(PUBLIC),
+    "professions:open_data_csv": Route(PUBLIC),
+    "professions:open_data_json": Route(PUBLIC),
+    # --- permits: applicant pages ---
+    # A's application is under way: "apply" leads to it. B's was decided: a new draft of B's
+    # starts and B is sent to its first step.
+    "permits:apply": Route(
+        expect(
+            anonymous=LOGIN,
+            applicant_a=TO_DETAIL_A,
+            applicant_b=Redirect("/permits/"),
+            employers=403,
+            staff=403,
+        )
+    ),
+    "permits:detail": Route(A_OBJECT, APP_A),
+    # Submitted, so no longer editable: the wizard sends A back to the detail page.
+    "permits:step": Route(_a_object(TO_DETAIL_A), lambda w: [w.app_a.pk, "personal"]),
+    "permits:documents": Route(A_OBJECT, APP_A),
+    "permits:review": Route(_a_object(TO_DETAIL_A), APP_A),
+    "permits:withdraw": Route(POST_FOR_APPLICANTS, APP_A),
+    # Not behind the login: everyone but the applicant and reviewers gets 404, anonymous too.
+    "permits:document": Route(
+        expect(everyone=404, applicant_a=200, reviewer=200), lambda w: [w.doc_a.pk]
+    ),
+    "permits:document_delete": Route(POST_FOR_APPLICANTS, lambda w: [w.doc_a.pk]),
+    # --- stays ---
+    "stays:history": Route(FOR_APPLICANTS),
+    "stays:edit": Route(A_OBJECT, lambda w: [w.crossing_a.pk]),
+    "stays:delete": Route(A_OBJECT, lambda w: [w.crossing_a.pk]),  # GET: the confirmation
+    "stays:planner": Route(FOR_APPLICANTS),
+    "stays:import": Route(expect(anonymous=LOGIN, applicants=200, employers=200, staff=403)),
+    "stays:person": Route(
+        expect(anonymous=LOGIN, applicants=403, employer_a=200, employer_b=404, staff=403),
+        lambda w: [w.applicant_a.pk],
+    ),
+    "stays:calendar_regenerate": Route(POST_FOR_APPLICANTS),
+    "stays:calendar": Route(PUBLIC, lambda w: [w.feed_a.token], capability=True),
+    # --- accounts (django.contrib.auth) ---
+    "login": Route(expect(anonymous=200, users=DASHBOARD)),
+    "logout": Route(expect(everyone=405)),  # POST only since Django 5.0
+    "password_change": Route(FOR_USERS),
+    "password_change_done": Route(FOR_USERS),
+    "password_reset": Route(PUBLIC),
+    "password_reset_done": Route(PUBLIC),
+    # A valid link (a capability): Django moves the token into the session and redirects.
+    "password_reset_confirm": Route(
+        expect(everyone=Redirect("/accounts/reset/")), lambda w: w.reset_link(), capability=True
+    ),
+    "password_reset_complete": Route(PUBLIC),
+    # --- extra admin views (beyond the standard ones of the admin matrix) ---
+    "admin:permits_application_move": Route(
+        expect(everyone=ADMIN_LOGIN, reviewer=200, catalogue_editor=404),
+        lambda w: [w.app_a.pk, "under_review"],
+    ),
+    "admin:professions_profession_import": Route(
+        expect(everyone=ADMIN_LOGIN, reviewer=403, catalogue_editor=200)
+    ),
+    "admin:professions_profession_process_import": Route(
+        expect(everyone=ADMIN_LOGIN, staff=405)  # POST only; the permission is checked then
+    ),
+    "admin:professions_profession_export": Route(expect(everyone=ADMIN_LOGIN, staff=200)),
+    "admin:otp_totp_totpdevice_config": Route(
+        expect(everyone=ADMIN_LOGIN, staff=403), lambda w: [totp_device(w).pk]
+    ),
+    "admin:otp_totp_totpdevice_qrcode": Route(
+        expect(everyone=ADMIN_LOGIN, staff=403), lambda w: [totp_device(w).pk]
+    ),
+    "admin:auth_user_password_change": Route(
+        expect(everyone=ADMIN_LOGIN, staff=403), lambda w: [w.applicant_a.pk]
+    ),
+}
+
+# Roles who legitimately see A's data: A, the employer sponsoring A, and the reviewer.
+SEES_A = {"applicant_a", "employer_a", "reviewer"}
+
+
+def totp_device(world: World) -> TOTPDevice:
+    device = world.extra.get("totp")
+    if device is None:
+        device = TOTPDevice.objects.create(user=world.users["reviewer"], name="phone")
+        world.extra["totp"] = device
+    return device
+
+
+def _body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        try:
+            return b"".join(response.streaming_content)
+        finally:
+            response.close()
+    return response.content
+
+
+def _login(client, world: World, role: str) -> None:
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+
+
+def _matches(response, expected: int | Redirect, world: World) -> bool:
+    if isinstance(expected, Redirect):
+        return response.status_code == 302 and response.url.startswith(expected.target(world))
+    return response.status_code == expected
+
+
+def _check(response, expected: int | Redirect, world: World) -> None:
+    where = response.url if response.status_code == 302 else ""
+    assert _matches(response, expected, world), (response.status_code, where, expected)
+
+
+def _cells() -> Iterator[Any]:
+    for key, route in ROUTES.items():
+        for role in ROLES:
+            cell = route.expect[role]
+            marks = []
+            if isinstance(cell, Bug):
+                marks = [pytest.mark.xfail(strict=True, reason=cell.reason)]
+            yield pytest.param(key, role, id=f"{key}-{role}", marks=marks)
+
+
+# --- The matrix ---------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    patterns = [p for p in url_patterns() if not is_admin_internal(p)]
+    unnamed = [p.route for p in patterns if p.name is None]
+    assert not unnamed, f"give these URL patterns a name and a row in ROUTES: {unnamed}"
+    routes_of: dict[str, set[str]] = {}
+    for p in patterns:
+        routes_of.setdefault(p.key, set()).add(p.route)
+    # (django.contrib.auth.urls' own "login" is shadowed by ours at the same route: one route.)
+    shared = {key: routes for key, routes in routes_of.items() if len(routes) > 1}
+    assert not shared, f"one name, several routes (only one is reachable by name): {shared}"
+    keys = set(routes_of)
+    missing = sorted(keys - set(ROUTES))
+    assert not missing, f"new URL patterns without a row in ROUTES: {missing}"
+    stale = sorted(set(ROUTES) - keys)
+    assert not stale, f"ROUTES rows for URL patterns that no longer exist: {stale}"
+
+
+def test_the_admin_rule_skips_only_admin_views():
+    skipped = [p for p in url_patterns() if is_admin_internal(p)]
+    assert skipped and all(p.route.startswith("admin/") for p in skipped)
+
+
+@pytest.mark.parametrize(("key", "role"), list(_cells()))
+def test_access(client, world, key, role):
+    route = ROUTES[key]
+    _login(client, world, role)
+    response = client.get(reverse(key, args=route.args(world)))
+    body = _body(response)
+    cell = route.expect[role]
+    _check(response, cell.expected if isinstance(cell, Bug) else cell, world)
+    if role not in SEES_A and not route.capability:
+        leaked = [m for m in A_MARKERS if m.encode() in body]
+        assert not leaked, f"{role} sees A's data on {key}: {leaked}"
+
+
+def test_the_data_check_would_see_a_leak(client, world):
+    """The markers of A's data do show on the pages of those who may see it."""
+    pages = [
+        ("applicant_a", "portal:profile", [], "alice@example.kz"),
+        ("employer_a", "portal:employer_dashboard", [], "Alice Applicant"),
+        ("employer_a", "stays:person", [world.applicant_a.pk], "Alice Applicant"),
+        ("reviewer", "admin:permits_application_change", [world.app_a.pk], "PASS-A-0001"),
+        ("applicant_b", "portal:colleague_join", [world.colleague_invitation_a.token], "Aral"),
+    ]
+    for role, key, args, marker in pages:
+        _login(client, world, role)
+        assert marker in client.get(reverse(key, args=args)).content.decode(), (role, key)
+
+
+# --- POSTs by the wrong role change nothing -----------------------------------------------------
+
+
+def _csv(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("stays.csv", text.encode(), content_type="text/csv")
+
+
+def _app_a(w: World) -> tuple[Any, ...]:
+    app = Application.objects.get(pk=w.app_a.pk)
+    return (app.status, app.full_name, app.notes, app.reviewer_id, app.changes.count())
+
+
+def _doc_a(w: World) -> tuple[Any, ...]:
+    return (
+        Document.objects.filter(pk=w.doc_a.pk).exists(),
+        Document.objects.filter(application=w.app_a).count(),
+    )
+
+
+def _crossings_a(w: World) -> list[tuple[Any, ...]]:
+    return list(Crossing.objects.filter(person=w.applicant_a).values_list("pk", "entry", "exit"))
+
+
+def _sponsorships_a(w: World) -> list[tuple[Any, ...]]:
+    w.sponsorship_a.refresh_from_db()
+    w.invitation_a.refresh_from_db()
+    return [(s.status, s.person_id, s.employer_id) for s in (w.sponsorship_a, w.invitation_a)]
+
+
+def _member_a(w: World) -> tuple[Any, ...]:
+    w.pending_member_a.refresh_from_db()
+    return (w.pending_member_a.employer_id, w.pending_member_a.employer_confirmed)
+
+
+def _feed_a(w: World) -> str:
+    w.feed_a.refresh_from_db()
+    return w.feed_a.token
+
+
+def _superuser(w: World) -> tuple[bool, bool]:
+    reviewer = w.users["reviewer"]
+    reviewer.refresh_from_db()
+    return (reviewer.is_superuser, reviewer.groups.count() == 1)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    key: str
+    args: Callable[[World], list[Any]]
+    role: str
+    expected: int | Redirect
+    state: Callable[[World], Any]  # read before and after: must not change
+    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    says: str = ""  # the refusal's reason, when the answer is a page
+
+
+STAY = "2020-01-01,2020-01-05"
+
+
+CROSSING_A = lambda w: [w.crossing_a.pk]  # noqa: E731
+DOC_A = lambda w: [w.doc_a.pk]  # noqa: E731
+NO_ARGS = lambda w: []  # noqa: E731
+ATTEMPTS = [
+    Attempt("permits:withdraw", APP_A, "applicant_b", 404, _app_a),
+    Attempt("permits:withdraw", APP_A, "employer_a", 403, _app_a),
+    Attempt("permits:withdraw", APP_A, "reviewer", 403, _app_a),
+    Attempt(
+        "permits:step",
+        lambda w: [w.app_a.pk, "personal"],
+        "applicant_b",
+        404,
+        _app_a,
+        lambda w: {"full_name": "Mallory", "date_of_birth": "1990-01-01", "citizenship": "DE"},
+    ),
+    Attempt("permits:review", APP_A, "applicant_b", 404, _app_a),
+    Attempt(
+        "permits:documents",
+        APP_A,
+        "applicant_b",
+        404,
+        _doc_a,
+        lambda w: {"doc_type": w.doc_a.doc_type_id, "file": _csv("%PDF-1.4")},
+    ),
+    Attempt("permits:document_delete", DOC_A, "applicant_b", 404, _doc_a),
+    Attempt("permits:document_delete", DOC_A, "employer_a", 403, _doc_a),
+    Attempt("permits:document_delete", DOC_A, "reviewer", 403, _doc_a),
+    Attempt(
+        "portal:sponsorship_end", lambda w: [w.sponsorship_a.pk], "employer_b", 404, _sponsorships_a
+    ),
+    Attempt(
+        "portal:sponsorship_end",
+        lambda w: [w.sponsorship_a.pk],
+        "applicant_b",
+        403,
+        _sponsorships_a,
+    ),
+    Attempt(
+        "portal:sponsorship_end", lambda w: [w.sponsorship_a.pk], "reviewer", 403, _sponsorships_a
+    ),
+    # B ends "my sponsorship": B's own, never A's.
+    Attempt("portal:my_sponsorship_end", NO_ARGS, "applicant_b", DASHBOARD, _sponsorships_a),
+    Attempt(
+        "portal:sponsorship_answer",
+        lambda w: [w.invitation_a.token],
+        "applicant_b",
+        400,
+        _sponsorships_a,
+        lambda w: {"answer": "accept"},
+        says="another e-mail address",
+    ),
+    Attempt(
+        "portal:member_decide",
+        lambda w: [w.pending_member_a.pk],
+        "employer_b",
+        404,
+        _member_a,
+        lambda w: {"decision": "confirm"},
+    ),
+    Attempt(
+        "portal:member_decide",
+        lambda w: [w.pending_member_a.pk],
+        "applicant_b",
+        403,
+        _member_a,
+        lambda w: {"decision": "confirm"},
+    ),
+    Attempt(
+        "stays:edit",
+        CROSSING_A,
+        "applicant_b",
+        404,
+        _crossings_a,
+        lambda w: {"entry": "2020-01-01", "exit": "2020-01-02", "note": ""},
+    ),
+    Attempt("stays:delete", CROSSING_A, "applicant_b", 404, _crossings_a),
+    Attempt("stays:delete", CROSSING_A, "employer_a", 403, _crossings_a),
+    Attempt("stays:delete", CROSSING_A, "reviewer", 403, _crossings_a),
+    # Employer B names A, whom B does not sponsor: the whole file is refused.
+    Attempt(
+        "stays:import",
+        NO_ARGS,
+        "employer_b",
+        400,
+        _crossings_a,
+        lambda w: {"file": _csv(f"person,entry,exit\n{w.applicant_a.email},{STAY}\n")},
+        says="Nobody your organisation sponsors",
+    ),
+    # B makes a new calendar address: B's own; A's keeps working.
+    Attempt("stays:calendar_regenerate", NO_ARGS, "applicant_b", Redirect("/stays/"), _feed_a),
+    Attempt("stays:calendar_regenerate", NO_ARGS, "employer_a", 403, _feed_a),
+    Attempt(
+        "admin:permits_application_move",
+        lambda w: [w.app_a.pk, "under_review"],
+        "catalogue_editor",
+        404,
+        _app_a,
+        lambda w: {"expected_status": "submitted"},
+    ),
+    Attempt(
+        "admin:permits_application_move",
+        lambda w: [w.app_a.pk, "under_review"],
+        "applicant_a",
+        ADMIN_LOGIN,
+        _app_a,
+        lambda w: {"expected_status": "submitted"},
+    ),
+    Attempt(
+        "admin:permits_application_change",
+        APP_A,
+        "catalogue_editor",
+        403,
+        _app_a,
+        lambda w: {"notes": "edited by the wrong person"},
+    ),
+    # A reviewer cannot make themselves a superuser (no permission on users at all).
+    Attempt(
+        "admin:portal_user_change",
+        lambda w: [w.users["reviewer"].pk],
+        "reviewer",
+        403,
+        _superuser,
+        lambda w: {
+            "email": w.users["reviewer"].email,
+            "full_name": "Rita",
+            "kind": "staff",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("attempt", ATTEMPTS, ids=[f"{a.key}-{a.role}" for a in ATTEMPTS])
+def test_a_post_by_the_wrong_role_changes_nothing(client, world, attempt):
+    before = attempt.state(world)
+    _login(client, world, attempt.role)
+    response = client.post(reverse(attempt.key, args=attempt.args(world)), attempt.data(world))
+    _check(response, attempt.expected, world)
+    assert attempt.says in response.content.decode()
+    assert attempt.state(world) == before
+
+
+def test_the_post_checks_cover_every_post_only_route():
+    post_only = {
+        key
+        for key, route in ROUTES.items()
+        if 405 in route.expect.values() and key not in ("portal:set_language", "logout")
+    }
+    # Inviting names no existing object: there is nothing of A's to change.
+    post_only -= {"portal:sponsorship_invite", "portal:colleague_invite"}
+    post_only -= {"admin:professions_profession_process_import"}  # tested in professions
+    assert post_only <= {a.key for a in ATTEMPTS}
+
+
+# --- The admin matrix ---------------------------------------------------------------------------
+
+NONE = (403, 403, 403, 403, 403)  # changelist, add, change, delete, history
+VIEW = (200, 403, 200, 403, 200)
+EDIT = (200, 200, 200, 403, 200)  # nobody deletes: professions are withdrawn, not deleted
+# Applications are outside the editor's queryset: the history page answers with Django's
+# "does not exist" redirect to the admin index (before its permission check), showing nothing.
+NONE_HIDDEN = (403, 403, 403, 403, Redirect("admin:index"))
+
+# model label -> (reviewer, catalogue editor); anonymous, applicants and employers are always
+# sent to the admin login page.
+ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
+    "auth.group": (NONE, NONE),
+    "otp_totp.totpdevice": (NONE, NONE),
+    "axes.accessattempt": (NONE, NONE),
+    "axes.accesslog": (NONE, NONE),
+    "axes.accessfailurelog": (NONE, NONE),
+    "portal.user": (NONE, NONE),
+    "portal.employer": (NONE, NONE),
+    "professions.sphere": (VIEW, EDIT),
+    "professions.profession": (VIEW, EDIT),
+    # Reviewers change applications only through the move buttons (and the internal notes).
+    "permits.application": (VIEW, NONE_HIDDEN),
+    "permits.documenttype": (VIEW, EDIT),
+    "permits.permit": (VIEW, NONE),
+    "stays.countryrule": (VIEW, EDIT),
+    "stays.crossing": (NONE, NONE),
+    "stays.staystatus": (NONE, NONE),
+}
+
+
+def _admin_object(world: World, label: str) -> Any:
+    """One existing row of each registered model, for its change/delete/history pages."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    axes_fields = {"user_agent": "curl", "ip_address": "10.0.0.1", "username": "x@y.kz"}
+    make = {
+        "auth.group": lambda: Group.objects.get(name=REVIEWERS),
+        "otp_totp.totpdevice": lambda: totp_device(world),
+        "axes.accessattempt": lambda: AccessAttempt.objects.create(
+            **axes_fields, failures_since_start=1
+        ),
+        "axes.accesslog": lambda: AccessLog.objects.create(**axes_fields),
+        "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(**axes_fields),
+        "portal.user": lambda: world.applicant_a,
+        "portal.employer": lambda: world.users["employer_a"].employer,
+        "professions.sphere": lambda: world.app_a.profession.sphere,
+        "professions.profession": lambda: world.app_a.profession,
+        "permits.application": lambda: world.app_a,
+        "permits.documenttype": lambda: world.doc_a.doc_type,
+        "permits.permit": lambda: world.app_b.permit,
+        "stays.countryrule": lambda: CountryRule.objects.get(country="DE"),
+        "stays.crossing": lambda: world.crossing_a,
+        "stays.staystatus": lambda: status_refresh(person=world.applicant_a),
+    }
+    return make[label]()
+
+
+def test_the_admin_matrix_covers_every_registered_model():
+    assert set(ADMIN_ACCESS) == {m._meta.label_lower for m in admin.site._registry}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_index(client, world, role):
+    _login(client, world, role)
+    response = client.get(reverse("admin:index"))
+    _check(response, 200 if role in GROUPS["staff"] else ADMIN_LOGIN, world)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("label", sorted(ADMIN_ACCESS))
+def test_admin_model_pages(client, world, label, role):
+    app_label, model_name = label.split(".")
+    obj = _admin_object(world, label)
+    _login(client, world, role)
+    if role in GROUPS["staff"]:
+        codes = ADMIN_ACCESS[label][GROUPS["staff"].index(role)]
+    else:
+        codes = (ADMIN_LOGIN,) * len(MODEL_ADMIN_VIEWS)
+    got = {}
+    for view, expected in zip(MODEL_ADMIN_VIEWS, codes, strict=True):
+        args = [] if view in ("changelist", "add") else [obj.pk]
+        response = client.get(reverse(f"admin:{app_label}_{model_name}_{view}", args=args))
+        got[view] = (response.status_code, _matches(response, expected, world))
+    assert all(ok for _, ok in got.values()), got
