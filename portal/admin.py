@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Employer, User
@@ -31,8 +33,47 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ["groups"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Accounts are deactivated, never deleted: deleting one would erase its admin log
+        # entries (LogEntry.user cascades) and its status changes block it anyway.
+        return False
+
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
     list_display = ["name", "bin", "contact_email", "created_at"]
     search_fields = ["name", "bin"]
+
+
+@admin.register(LogEntry)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Every change made in the admin, for superusers to read. Nobody can add, edit or delete."""
+
+    list_display = [
+        "action_time",
+        "user",
+        "content_type",
+        "object_repr",
+        "action_flag",
+        "change_message_text",
+    ]
+    list_filter = ["action_flag", "content_type", "action_time"]
+    search_fields = ["object_repr", "user__email", "change_message"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+
+    @admin.display(description=_("change"))
+    def change_message_text(self, entry: LogEntry) -> str:
+        return entry.get_change_message()
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

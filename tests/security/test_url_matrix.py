@@ -22,7 +22,9 @@ from typing import Any, NamedTuple
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -627,6 +629,7 @@ NONE_HIDDEN = (403, 403, 403, 403, Redirect("admin:index"))
 # sent to the admin login page.
 ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
     "auth.group": (NONE, NONE),
+    "admin.logentry": (NONE, NONE),  # read-only audit log, superusers only
     "otp_totp.totpdevice": (NONE, NONE),
     "axes.accessattempt": (NONE, NONE),
     "axes.accesslog": (NONE, NONE),
@@ -652,6 +655,14 @@ def _admin_object(world: World, label: str) -> Any:
     axes_fields = {"user_agent": "curl", "ip_address": "10.0.0.1", "username": "x@y.kz"}
     make = {
         "auth.group": lambda: Group.objects.get(name=REVIEWERS),
+        "admin.logentry": lambda: LogEntry.objects.create(
+            user=world.users["reviewer"],
+            content_type=ContentType.objects.get_for_model(Group),
+            object_id="1",
+            object_repr="Reviewers",
+            action_flag=2,
+            change_message="[]",
+        ),
         "otp_totp.totpdevice": lambda: totp_device(world),
         "axes.accessattempt": lambda: AccessAttempt.objects.create(
             **axes_fields, failures_since_start=1
