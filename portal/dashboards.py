@@ -8,15 +8,21 @@ from .models import User
 
 
 def applicant_context(user: User) -> dict[str, Any]:
-    from permits.dashboard import applicant_summary
+    from permits import dashboard as permits_dashboard
+    from stays import dashboard as stays_dashboard
 
     from .employers import sponsor_of
 
     context: dict[str, Any] = {
-        "sections": ["permits/_dashboard_applicant.html", "portal/_sponsor.html"],
+        "sections": [
+            "permits/_dashboard_applicant.html",
+            "stays/_dashboard_applicant.html",
+            "portal/_sponsor.html",
+        ],
         "sponsorship": sponsor_of(user),
     }
-    context.update(applicant_summary(user))
+    context.update(permits_dashboard.applicant_summary(user))
+    context.update(stays_dashboard.applicant_summary(user))
     return context
 
 

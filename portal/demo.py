@@ -45,13 +45,9 @@ def _user(account: DemoAccount, **fields: object) -> User:
 def _app_loaders() -> list[Callable[[dict[str, User]], None]]:
     """Each app's own idempotent demo loader, in dependency order."""
     from permits import demo as permits_demo
+    from stays import demo as stays_demo
 
-    loaders = [permits_demo.load]
-    try:
-        from stays import demo as stays_demo
-    except ImportError:  # pragma: no cover - the stays app may not ship demo data
-        return loaders
-    return [*loaders, stays_demo.load]
+    return [permits_demo.load, stays_demo.load]
 
 
 @transaction.atomic
