@@ -24,36 +24,55 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
     client, celery_worker_process
 ):
     bin_ = valid_bin()
-    response = client.post(reverse("portal:signup_employer"), {
-        "full_name": "Aruzhan HR", "email": "hr@astana-tech.kz", "bin": bin_,
-        "organisation_name": "Astana Tech LLP", "preferred_language": "ru",
-        "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("portal:signup_employer"),
+        {
+            "full_name": "Aruzhan HR",
+            "email": "hr@astana-tech.kz",
+            "bin": bin_,
+            "organisation_name": "Astana Tech LLP",
+            "preferred_language": "ru",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
     assert response.status_code == 302
     employer_user = User.objects.get(email="hr@astana-tech.kz")
 
     client.post(reverse("portal:sponsorship_invite"), {"staff-email": "marco@example.it"})
     invitation = Sponsorship.objects.get(email="marco@example.it")
     # The invitation e-mail to an address without an account is delivered by the worker.
-    assert wait_for(lambda: Notification.objects.filter(
-        to_email="marco@example.it", email_sent_at__isnull=False).exists(), timeout=60), (
-        celery_worker_process.output())
+    assert wait_for(
+        lambda: Notification.objects.filter(
+            to_email="marco@example.it", email_sent_at__isnull=False
+        ).exists(),
+        timeout=60,
+    ), celery_worker_process.output()
 
     client.logout()
-    client.post(reverse("portal:signup_applicant"), {
-        "full_name": "Marco Bianchi", "email": "marco@example.it", "citizenship": "IT",
-        "preferred_language": "en", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        reverse("portal:signup_applicant"),
+        {
+            "full_name": "Marco Bianchi",
+            "email": "marco@example.it",
+            "citizenship": "IT",
+            "preferred_language": "en",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
     marco = User.objects.get(email="marco@example.it")
-    client.post(reverse("portal:sponsorship_answer", args=[invitation.token]),
-                {"answer": "accept"})
+    client.post(reverse("portal:sponsorship_answer", args=[invitation.token]), {"answer": "accept"})
     invitation.refresh_from_db()
     assert invitation.status == "active"
 
     # Marco is in Kazakhstan visa-free (Italy: 30 days) since 16 days ago: he must leave in 14.
     Crossing.objects.create(person=marco, entry=today() - timedelta(days=15))
     daily_scan_task.delay()
-    assert wait_for(lambda: Notification.objects.filter(
-        recipient=employer_user, kind="stays.warning").exists(), timeout=60), (
-        celery_worker_process.output())
+    assert wait_for(
+        lambda: Notification.objects.filter(recipient=employer_user, kind="stays.warning").exists(),
+        timeout=60,
+    ), celery_worker_process.output()
 
     client.force_login(employer_user)
     page = client.get(reverse("portal:employer_dashboard") + "?attention=must_leave")
@@ -61,18 +80,30 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
 
     # His application goes to an issued permit; the employer is told at every step.
     application = Application.objects.create(
-        applicant=marco, full_name="Marco Bianchi", citizenship="IT", phone="+39 1",
-        date_of_birth="1990-02-03", passport_number="YA1234567",
-        passport_expiry=today() + timedelta(days=3000), profession=listed_profession(),
-        completed_steps=["personal", "passport", "profession", "employer"])
+        applicant=marco,
+        full_name="Marco Bianchi",
+        citizenship="IT",
+        phone="+39 1",
+        date_of_birth="1990-02-03",
+        passport_number="YA1234567",
+        passport_expiry=today() + timedelta(days=3000),
+        profession=listed_profession(),
+        completed_steps=["personal", "passport", "profession", "employer"],
+    )
     add_required_documents(application)
     reviewer = StaffFactory(groups=["Reviewers"])
     transition(application, Status.SUBMITTED, by=marco)
     transition(application, Status.UNDER_REVIEW, by=reviewer)
     transition(application, Status.APPROVED, by=reviewer)
-    assert wait_for(lambda: Notification.objects.filter(
-        recipient=employer_user, kind="permit.status", email_sent_at__isnull=False
-    ).count() == 3, timeout=60), celery_worker_process.output()
+    assert wait_for(
+        lambda: (
+            Notification.objects.filter(
+                recipient=employer_user, kind="permit.status", email_sent_at__isnull=False
+            ).count()
+            == 3
+        ),
+        timeout=60,
+    ), celery_worker_process.output()
 
     page = client.get(reverse("portal:employer_dashboard")).content.decode()
     assert application.permit.number in page
