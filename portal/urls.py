@@ -1,11 +1,9 @@
 """The project's URLs: each app's pages under its own prefix."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import employer_views, health, two_factor, views
-from .forms import EmailAuthenticationForm
 
 portal_patterns = (
     [
@@ -52,13 +50,7 @@ urlpatterns = [
     path("professions/", include("professions.urls")),
     path("permits/", include("permits.urls")),
     path("stays/", include("stays.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

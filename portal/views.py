@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -14,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from . import dashboards, services
 from .access import employer_required, role_of, staff_required
-from .forms import ApplicantSignupForm, EmployerSignupForm, ProfileForm
+from .forms import (
+    ApplicantSignupForm,
+    EmailAuthenticationForm,
+    EmployerSignupForm,
+    ProfileForm,
+)
 from .models import Notification, User
 from .notifications import mark_read
 
@@ -28,7 +34,9 @@ def signup(request):
 
 
 def signup_applicant(request):
-    form = ApplicantSignupForm(request.POST or None)
+    form = ApplicantSignupForm(
+        request.POST or None, initial={"preferred_language": translation.get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.applicant_create(
@@ -49,7 +57,9 @@ def signup_applicant(request):
 
 
 def signup_employer(request):
-    form = EmployerSignupForm(request.POST or None)
+    form = EmployerSignupForm(
+        request.POST or None, initial={"preferred_language": translation.get_language()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.employer_user_create(
@@ -187,3 +197,22 @@ def locked_out(request, original_response=None, credentials=None):
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class PortalLoginView(LoginView):
+    """Log in by e-mail. A language chosen on the site before logging in becomes the person's
+    preference: it is their latest explicit choice."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from django.conf import settings
+
+        response = super().form_valid(form)
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        user = self.request.user
+        if chosen in dict(settings.LANGUAGES) and chosen != user.preferred_language:
+            user.preferred_language = chosen
+            user.save(update_fields=["preferred_language"])
+        return response

@@ -37,3 +37,21 @@ def test_it_refuses_to_redirect_to_another_site(client):
         reverse("portal:set_language"), {"language": "ru", "next": "https://evil.example/"}
     )
     assert response.url == reverse("portal:home")
+
+
+def test_a_language_chosen_before_login_becomes_the_preference(client, applicant):
+    from tests.factories import PASSWORD
+
+    assert applicant.preferred_language == "en"
+    client.post(reverse("portal:set_language"), {"language": "kk", "next": "/"})
+    response = client.post(
+        reverse("login"), {"username": applicant.email, "password": PASSWORD}, follow=True
+    )
+    assert '<html lang="kk">' in response.content.decode()
+    applicant.refresh_from_db()
+    assert applicant.preferred_language == "kk"
+
+
+def test_the_sign_up_form_offers_the_current_language(client):
+    response = client.get(reverse("portal:signup_applicant"), HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.context["form"]["preferred_language"].value() == "ru"
