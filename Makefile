@@ -41,5 +41,11 @@ messages: venv
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Load benchmark (issue 7): gunicorn with production settings on PostgreSQL, driven by wrk.
+# The first run loads its data into the database portal_bench_web (minutes); later runs reuse it.
+bench: venv
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,115 @@
+"""Where the time of each benchmark page goes: one request at a time, in this process.
+
+    .venv/bin/python bench/probe.py [--repeat 5] [--pages a,b] [--explain]
+
+Uses the database and data of ``bench/run.py`` (run it once first) with the same production
+settings, through Django's test client: for each page, the median time of ``--repeat``
+requests, the number of queries, the time spent in SQL and the slowest statements
+(``--explain`` adds PostgreSQL's plan of the slowest one, ``--cprofile N`` the N functions with
+the most cumulative time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pages", default="")
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--slowest", type=int, default=3)
+    parser.add_argument(
+        "--cprofile", type=int, default=0, help="also print the N costliest functions per page"
+    )
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from bench import run
+
+    for name in run.NOT_INHERITED:
+        os.environ.pop(name, None)
+    os.environ.update(run._environment())
+    import django
+
+    django.setup()
+    import logging
+
+    logging.disable(logging.INFO)  # the JSON request log would drown the figures
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import data
+
+    facts = data.facts()
+    cookies = {
+        "": "",
+        "applicant": run._session_cookie(facts.applicant),
+        "employer": run._session_cookie(facts.employer_user),
+        "reviewer": run._session_cookie(facts.reviewer, verified=True),
+    }
+    pages = run._pages(facts, argparse.Namespace(no_export=False, pages=args.pages))
+    seen = set()
+    for page in pages:
+        if page.path in seen and page.name.startswith("ping"):
+            continue
+        seen.add(page.path)
+        client = Client(HTTP_HOST="127.0.0.1")
+        if page.who:
+            name, key = cookies[page.who].split("=", 1)
+            client.cookies[name] = key
+        client.get(page.path, secure=True)  # warm: templates, translations, connections
+        times, captured = [], None
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(page.path, secure=True)
+                if getattr(response, "streaming", False):
+                    b"".join(response.streaming_content)
+                times.append((time.perf_counter() - started) * 1000)
+            captured = queries
+        assert captured is not None
+        sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        print(
+            f"{page.name:22} {response.status_code}  median {statistics.median(times):7.1f} ms  "
+            f"queries {len(captured.captured_queries):3}  sql {sql_ms:7.1f} ms"
+        )
+        slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+        for q in slowest[: args.slowest]:
+            print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
+        if args.cprofile:
+            _cprofile(client, page.path, args.repeat, args.cprofile)
+        if args.explain and slowest and float(slowest[0]["time"]) > 0.005:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[0]["sql"])
+                print("\n".join("      " + row[0] for row in cursor.fetchall()))
+    return 0
+
+
+def _cprofile(client: object, path: str, repeat: int, top: int) -> None:
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(path, secure=True)  # type: ignore[attr-defined]
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    print("\n".join("      " + line for line in lines[-top - 1 :]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
