@@ -154,8 +154,11 @@ class StayStatus(models.Model):
     days_remaining = models.PositiveIntegerField(_("days left"))
     in_country = models.BooleanField(_("in the country"))
     latest_exit_date = models.DateField(_("must leave by"), null=True, blank=True)
-    violation_count = models.PositiveIntegerField(_("violations"))
-    first_violation_date = models.DateField(_("first violation"), null=True, blank=True)
+    # Violations still in the current period (the status of today; the page shows them all).
+    violation_count = models.PositiveIntegerField(_("violations in the current period"))
+    first_violation_date = models.DateField(
+        _("first day of a current violation"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(_("updated"))
 
     class Meta:

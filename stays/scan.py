@@ -6,8 +6,9 @@ other writes are notifications, and only for new events:
 
 * the must-leave-by date of someone in the country is 14, then 7 days away (the smallest
   threshold reached: a missed day still warns once);
-* a violation appears (one still inside the current rolling period; older ones are history
-  shown on the person's page, not news).
+* a violation appears (one still inside the current rolling period: the status is that of
+  today, see ``services.current_assessment``; older ones are history shown on the person's
+  page, not news).
 
 Each event is told once to the person and to the confirmed users of their actively
 sponsoring employer: its ``event_key`` is remembered by the notification outbox.
@@ -133,7 +134,7 @@ def daily_scan(
 
     batch: list[tuple[Any, ...]] = []
     events: list[Event] = []
-    assess, stay, no_periods = rules.assess, rules.Stay, ()
+    assess, stay, no_periods = services.current_assessment, rules.Stay, ()
     # The scan allocates millions of short-lived objects: keep the collector from walking
     # every long-lived object of the process again and again meanwhile.
     gc.freeze()

@@ -7,7 +7,7 @@ The limits come from the database (``CountryRule``, kept by staff) and permit pe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -83,6 +83,55 @@ def permit_periods(person_id: int) -> list[rules.Period]:
         .order_by("issue_date")
         .values_list("issue_date", "valid_until")
     ]
+
+
+def current_assessment(
+    stays: Sequence[rules.Stay],
+    on: date,
+    limits: rules.Limits,
+    *,
+    exempt: Sequence[rules.Period] = (),
+) -> rules.Assessment:
+    """The person's status on ``on``: ``rules.assess`` limited to the current period.
+
+    Days used, days left, in the country and the latest exit date are those of
+    ``rules.assess``; ``violations`` (and the flags and first date derived from them) keep only
+    the violations whose last day falls in the period ending on ``on``: the status of today,
+    not the whole past, which the person's page shows. ``max_single_stay_days`` is over the
+    stays considered.
+
+    Only the stays of the last three periods are assessed when that provably gives the same
+    answer, which makes the daily scan several times cheaper for long histories. Why it is
+    exact: a window reaches ``window - 1`` days back, so every day from ``exact_from`` on is
+    judged the same with or without the older stays. A run of violation days is a run of days
+    of presence: if the person was away (or under a permit) on some day between
+    ``exact_from`` and the start of the current period, no violation that is still current
+    began earlier. The latest exit date judges the days of the trip under way, which must
+    then have begun after ``exact_from``. Otherwise the whole record is assessed.
+    """
+    w = limits.window
+    period_start = on - timedelta(days=w - 1)
+    cutoff = period_start - timedelta(days=2 * w)
+    exact_from = cutoff + timedelta(days=w - 1)  # the first day whose window starts at cutoff
+    considered = [s for s in stays if (s.exit or on) >= cutoff]
+    if len(considered) < len(stays):
+        # Days of presence among the w + 1 days from exact_from to the current period.
+        span = rules.Limits(single_stay=1, window=w + 1, max_days=1)
+        before = period_start - timedelta(days=1)
+        present_throughout = rules.days_in_window(considered, before, span, exempt=exempt) > w
+        old_trip = any(s.exit is None and s.entry < exact_from for s in considered)
+        if present_throughout or old_trip:
+            considered = list(stays)
+    a = rules.assess(considered, on, limits, exempt=exempt)
+    current = tuple(v for v in a.violations if v.last_day >= period_start)
+    rolling = [v for v in current if v.kind == "rolling_90_180"]
+    return replace(
+        a,
+        violations=current,
+        rolling_violation=bool(rolling),
+        first_violation_date=rolling[0].first_day if rolling else None,
+        single_stay_violation=any(v.kind == "single_stay" for v in current),
+    )
 
 
 def covered_on(periods: Iterable[rules.Period], on: date) -> rules.Period | None:
@@ -299,12 +348,12 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
     no status.
     """
     overview = person_overview(person, on=on)
-    a = overview.assessment
-    if a is None or overview.permit_now is not None or not overview.crossings:
+    limits = overview.limits
+    if limits is None or overview.permit_now is not None or not overview.crossings:
         StayStatus.objects.filter(person=person).delete()
         return None
-    assert overview.limits is not None
-    row = status_row(person.pk, overview.regime.regime, overview.limits, a, timezone.now())
+    a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
+    row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
     status_upsert([row])
     return StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
 

@@ -29,8 +29,8 @@ class Migration(migrations.Migration):
                 ('days_remaining', models.PositiveIntegerField(verbose_name='days left')),
                 ('in_country', models.BooleanField(verbose_name='in the country')),
                 ('latest_exit_date', models.DateField(blank=True, null=True, verbose_name='must leave by')),
-                ('violation_count', models.PositiveIntegerField(verbose_name='violations')),
-                ('first_violation_date', models.DateField(blank=True, null=True, verbose_name='first violation')),
+                ('violation_count', models.PositiveIntegerField(verbose_name='violations in the current period')),
+                ('first_violation_date', models.DateField(blank=True, null=True, verbose_name='first day of a current violation')),
                 ('updated_at', models.DateTimeField(verbose_name='updated')),
             ],
             options={

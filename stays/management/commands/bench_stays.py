@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 
 from portal.models import Notification, User
 from stays import scan, services
@@ -157,6 +157,7 @@ class Command(BaseCommand):
     # --- scan ------------------------------------------------------------------------------
 
     def _scan(self, run: int, on: date, options: dict[str, Any]) -> None:
+        reset_queries()  # with DEBUG=1, Django keeps every statement of the run before
         exact = _peak_reset()
         before = _rss_mb()
         if options["tracemalloc"]:
