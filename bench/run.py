@@ -641,8 +641,11 @@ def main() -> int:
         f"machine: {os.cpu_count()} cores, load average {load1:.2f}; "
         f"Python {platform.python_version()}"
     )
-    if load1 > 1.0:
-        log("  note: other processes are busy; the figures will be lower than on an idle machine")
+    if load1 > 1.0 and not args.quiet_wait:
+        log(
+            "  note: other processes are busy; the figures will be lower than on an idle machine "
+            "(--quiet-wait waits for a quiet moment)"
+        )
 
     import django
 
