@@ -122,6 +122,55 @@ class WaitingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ProfessionFilter(admin.SimpleListFilter):
+    """Professions of the chosen sphere: the whole list would be thousands of links."""
+
+    title = gettext_lazy("profession")
+    parameter_name = "profession"
+    sphere_parameter = "profession__sphere__id__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        from professions.models import Profession
+
+        sphere = request.GET.get(self.sphere_parameter, "")
+        if not sphere.isdigit():
+            return []  # shown once a sphere is chosen
+        return [
+            (str(pk), f"{code} — {title}")
+            for pk, code, title in Profession.objects.filter(sphere_id=sphere)
+            .order_by("code")
+            .values_list("pk", "code", "title")
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+        if self.value() and self.value().isdigit():
+            return queryset.filter(profession_id=self.value())
+        return queryset
+
+
+class CitizenshipFilter(admin.SimpleListFilter):
+    """Only the citizenships that occur among the applications, not all 249 countries."""
+
+    title = gettext_lazy("citizenship")
+    parameter_name = "citizenship"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        from django_countries import countries
+
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("citizenship", flat=True)
+            .distinct()
+        )
+        return sorted(((c, countries.name(c)) for c in codes if c), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
+        if self.value():
+            return queryset.filter(citizenship=self.value().upper()[:2])
+        return queryset
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -194,7 +243,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "full_name",
-        "citizenship",
+        "citizenship_name",
         "profession",
         "route",
         "status_label",
@@ -210,11 +259,26 @@ class ApplicationAdmin(admin.ModelAdmin):
         WaitingFilter,
         "route",
         "profession__sphere",
-        "profession",
-        "citizenship",
+        ProfessionFilter,
+        CitizenshipFilter,
         "submitted_at",
     ]
-    search_fields = ["number", "full_name", "passport_number", "applicant__email"]
+    search_help_text = gettext_lazy(
+        "Name, passport number, application number, e-mail, or profession code or title."
+    )
+    list_per_page = 50
+    # The exact total of an unfiltered queue costs a count over every row on each page view.
+    show_full_result_count = False
+    search_fields = [
+        "number",
+        "full_name",
+        "passport_number",
+        "applicant__email",
+        "profession__code",
+        "profession__title_en",
+        "profession__title_ru",
+        "profession__title_kk",
+    ]
     list_select_related = ["reviewer", "profession"]
     ordering = ["due_date", "submitted_at"]
     actions = ["take_for_review"]
@@ -294,6 +358,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
     # --- columns ---
+    @admin.display(description=gettext_lazy("citizenship"), ordering="citizenship")
+    def citizenship_name(self, application: Application) -> str:
+        return application.citizenship.name
+
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_label(self, application: Application) -> str:
         return application.get_status_display()

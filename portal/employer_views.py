@@ -36,13 +36,17 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     page = Paginator(table.rows, 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     staff.attach_professions(rows)
-    base = staff.staff_queryset(employer)
-    attention = []
-    for kind, label in staff.ATTENTION.items():
-        found = list(staff.filter_attention(base, kind, on).order_by("person__full_name")[:11])
-        attention.append(
-            {"kind": kind, "label": label, "rows": found[:10], "more": len(found) > 10}
-        )
+    summary = staff.overview(employer, on)
+    attention = [
+        {
+            "kind": kind,
+            "label": label,
+            "rows": summary.attention[kind][:10],
+            "count": len(summary.attention[kind]),
+            "more": len(summary.attention[kind]) > 10,
+        }
+        for kind, label in staff.ATTENTION.items()
+    ]
     params = request.GET.copy()
     params.pop("page", None)
     return {
@@ -51,7 +55,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "page": page,
         "rows": rows,
         "table": table,
-        "counts": staff.counts_by_state(employer),
+        "counts": summary.counts,
         "attention": attention,
         "query_string": params.urlencode(),
         "invitations": Sponsorship.objects.filter(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .models import Employer, Sponsorship
@@ -89,6 +89,52 @@ def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QueryS
     raise ValueError(kind)
 
 
+def needs_attention(row: Sponsorship, on: date) -> set[str]:
+    """The kinds of ``ATTENTION`` one row falls under: the same rules as ``filter_attention``,
+    applied in Python so the dashboard reads the staff once for its counts and lists."""
+    kinds = set()
+    until, passport = row.permit_until, row.passport_expiry
+    if until is not None and on <= until <= on + timedelta(days=ATTENTION_PERMIT_DAYS):
+        kinds.add("permit_expiring")
+    if (
+        until is not None
+        and until >= on
+        and passport is not None
+        and on <= passport <= until + PASSPORT_MARGIN
+    ):
+        kinds.add("passport_before_permit")
+    status = getattr(row.person, "stay_status", None)
+    if status is not None:
+        if (
+            (until is None or until < on)
+            and status.in_country
+            and status.latest_exit_date is not None
+            and status.latest_exit_date <= on + timedelta(days=ATTENTION_LEAVE_DAYS)
+        ):
+            kinds.add("must_leave")
+        if status.violation_count > 0:
+            kinds.add("violations")
+    return kinds
+
+
+@dataclass
+class Overview:
+    counts: list[tuple[str | None, int]]
+    attention: dict[str, list[Sponsorship]]
+
+
+def overview(employer: Employer, on: date) -> Overview:
+    """Counts by application state and the needs-attention lists, from one read of the staff."""
+    counts: dict[str | None, int] = {}
+    attention: dict[str, list[Sponsorship]] = {kind: [] for kind in ATTENTION}
+    for row in staff_queryset(employer).order_by("person__full_name", "pk"):
+        counts[row.app_status] = counts.get(row.app_status, 0) + 1
+        for kind in needs_attention(row, on):
+            attention[kind].append(row)
+    ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+    return Overview(counts=ordered, attention=attention)
+
+
 @dataclass
 class StaffTable:
     rows: QuerySet[Sponsorship]
@@ -136,18 +182,6 @@ def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
         "pk",
     )
     return StaffTable(rows=rows, sort=key, descending=descending, filters=filters)
-
-
-def counts_by_state(employer: Employer) -> list[tuple[str | None, int]]:
-    """How many sponsored people have their latest application in each state."""
-    return [
-        (row["app_status"], row["n"])
-        for row in staff_queryset(employer)
-        .order_by()
-        .values("app_status")
-        .annotate(n=Count("pk"))
-        .order_by("app_status")
-    ]
 
 
 def attach_professions(rows: list[Sponsorship]) -> None:

@@ -57,11 +57,18 @@ class EligibilityForm(forms.Form):
         help_text=_("Kazakh, Russian or English; part of a word is enough."),
     )
 
+    # Beyond this many professions a drop-down list is too long to use (and to send): the
+    # person types instead, and picks from the matches.
+    PICK_LIST_MAX = 100
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].queryset = (
-            Profession.objects.listed().select_related("sphere").by_title()
-        )
+        listed = Profession.objects.listed()
+        if listed.count() > self.PICK_LIST_MAX:
+            del self.fields["profession"]
+            self.fields["q"].label = _("Type the title or code of your profession")
+            return
+        self.fields["profession"].queryset = listed.select_related("sphere").by_title()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -84,7 +84,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         "standard_documents": services.route_documents(STANDARD),
     }
     if form.is_valid():
-        profession = form.cleaned_data["profession"]
+        profession = form.cleaned_data.get("profession")
         if profession is None:
             text = form.cleaned_data["q"]
             profession, matches, more = _find(text)

@@ -222,3 +222,22 @@ def test_the_applicants_dashboard_runs_the_same_queries_at_10_and_1000(client, a
     small = _count_queries(client, url)
     make(990, 10)
     assert _count_queries(client, url) == small
+
+
+def test_the_profession_filter_lists_the_chosen_spheres_professions(client, reviewer):
+    application = _submitted()
+    sphere = application.profession.sphere
+    client.force_login(reviewer)
+    html = client.get(CHANGELIST).content.decode()
+    assert f"?profession={application.profession.pk}" not in html  # no list of every profession
+    html = client.get(CHANGELIST + f"?profession__sphere__id__exact={sphere.pk}").content.decode()
+    assert f"profession={application.profession.pk}" in html
+    response = client.get(CHANGELIST + f"?profession={application.profession.pk}")
+    assert application.number in response.content.decode()
+
+
+def test_the_citizenship_filter_offers_only_citizenships_in_the_queue(client, reviewer):
+    _submitted(citizenship="FR")
+    client.force_login(reviewer)
+    html = client.get(CHANGELIST).content.decode()
+    assert "?citizenship=FR" in html and "?citizenship=ZW" not in html

@@ -372,3 +372,23 @@ def test_access_matrix(
                 response.content if not response.streaming else b"".join(response.streaming_content)
             )
             assert link.person.full_name.encode() not in body
+
+
+def test_the_dashboard_lists_agree_with_the_table_filters(client, employer_user):
+    from permits.workflow import today
+    from portal import staff
+
+    people = _staff(employer_user.employer, 40)
+    on = today()
+    # Some permits expire soon, some people have none (so the stay rules apply to them).
+    Permit.objects.filter(application__applicant__in=people[:5]).update(
+        valid_until=on + timedelta(days=30)
+    )
+    Permit.objects.filter(application__applicant__in=people[5:15]).delete()
+    summary = staff.overview(employer_user.employer, on)
+    base = staff.staff_queryset(employer_user.employer)
+    for kind in staff.ATTENTION:
+        in_db = set(staff.filter_attention(base, kind, on).values_list("pk", flat=True))
+        assert {r.pk for r in summary.attention[kind]} == in_db, kind
+    assert sum(n for _, n in summary.counts) == 40
+    assert all(summary.attention[kind] for kind in staff.ATTENTION)

@@ -82,3 +82,26 @@ def test_it_asks_for_a_profession_when_the_form_is_sent_empty(client):
 def test_it_answers_bad_input_with_a_page(client, params):
     html = _html(client.get(URL, params))
     assert "<b>x</b>" not in html
+
+
+def test_it_asks_to_type_when_the_list_is_too_long_to_pick_from(client, db):
+    from professions.forms import EligibilityForm
+    from professions.models import Profession, Sphere
+
+    sphere = Sphere.objects.first()
+    Profession.objects.bulk_create(
+        [
+            Profession(
+                code=f"9{i:03d}-9-999",
+                title=f"Bulk profession {i}",
+                sphere=sphere,
+                min_education="higher",
+            )
+            for i in range(EligibilityForm.PICK_LIST_MAX)
+        ]
+    )
+    response = client.get(reverse("professions:eligibility"))
+    assert "profession" not in response.context["form"].fields
+    assert "<select" not in response.content.decode().split('id="main"')[1].split("</form>")[0]
+    response = client.get(reverse("professions:eligibility") + "?q=Bulk profession 7")
+    assert response.status_code == 200
