@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -89,7 +90,7 @@ def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QueryS
     raise ValueError(kind)
 
 
-def needs_attention(row: Sponsorship, on: date) -> set[str]:
+def needs_attention(row: Any, on: date) -> set[str]:
     """The kinds of ``ATTENTION`` one row falls under: the same rules as ``filter_attention``,
     applied in Python so the dashboard reads the staff once for its counts and lists."""
     kinds = set()
@@ -120,14 +121,67 @@ def needs_attention(row: Sponsorship, on: date) -> set[str]:
 @dataclass
 class Overview:
     counts: list[tuple[str | None, int]]
-    attention: dict[str, list[Sponsorship]]
+    attention: dict[str, list[Any]]
 
 
 def overview(employer: Employer, on: date) -> Overview:
-    """Counts by application state and the needs-attention lists, from one read of the staff."""
+    """Counts by application state and the needs-attention lists, from one read of the staff.
+
+    Three plain indexed queries (people, their applications, their permits) rather than the
+    table's correlated subqueries, which cost a thousand lookups each for a thousand people.
+    """
+    from permits.models import Application, Permit
+
+    # Plain values, not model instances: a thousand people cost milliseconds, not a tenth of
+    # a second. Each row offers what ``needs_attention`` and the dashboard lists read.
+    rows = [
+        SimpleNamespace(
+            pk=pk,
+            person_id=person_id,
+            person=SimpleNamespace(
+                full_name=name,
+                stay_status=None
+                if in_country is None
+                else SimpleNamespace(
+                    in_country=in_country,
+                    latest_exit_date=leave_by,
+                    violation_count=violations,
+                ),
+            ),
+        )
+        for pk, person_id, name, in_country, leave_by, violations in (
+            Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
+            .order_by("person__full_name", "pk")
+            .values_list(
+                "pk",
+                "person_id",
+                "person__full_name",
+                "person__stay_status__in_country",
+                "person__stay_status__latest_exit_date",
+                "person__stay_status__violation_count",
+            )
+        )
+    ]
+    people = [row.person_id for row in rows]
+    latest: dict[int, tuple[str, date | None]] = {}
+    for applicant_id, status, passport in (
+        Application.objects.filter(applicant_id__in=people)
+        .order_by("applicant_id", "-created_at", "-pk")
+        .values_list("applicant_id", "status", "passport_expiry")
+    ):
+        latest.setdefault(applicant_id, (status, passport))
+    permits: dict[int, date] = {}
+    for applicant_id, until in (
+        Permit.objects.filter(application__applicant_id__in=people)
+        .order_by("application__applicant_id", "-issue_date", "-pk")
+        .values_list("application__applicant_id", "valid_until")
+    ):
+        permits.setdefault(applicant_id, until)
     counts: dict[str | None, int] = {}
-    attention: dict[str, list[Sponsorship]] = {kind: [] for kind in ATTENTION}
-    for row in staff_queryset(employer).order_by("person__full_name", "pk"):
+    attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
+    for row in rows:
+        row.app_status, row.passport_expiry = latest.get(row.person_id, (None, None))
+        row.permit_until = permits.get(row.person_id)
         counts[row.app_status] = counts.get(row.app_status, 0) + 1
         for kind in needs_attention(row, on):
             attention[kind].append(row)
