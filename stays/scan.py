@@ -134,7 +134,7 @@ def daily_scan(
 
     batch: list[tuple[Any, ...]] = []
     events: list[Event] = []
-    assess, stay, no_periods = services.current_assessment, rules.Stay, ()
+    assess, no_periods = services.current_assessment_of, ()
     # The scan allocates millions of short-lived objects: keep the collector from walking
     # every long-lived object of the process again and again meanwhile.
     gc.freeze()
@@ -148,7 +148,7 @@ def daily_scan(
                 continue
             regime, limits = regime_limits
             a = assess(
-                [stay(entry, exit) for _, entry, exit, _ in rows],
+                [row[1:3] for row in rows],
                 on,
                 limits,
                 exempt=periods.get(person_id, no_periods),

@@ -94,6 +94,21 @@ def current_assessment(
 ) -> rules.Assessment:
     """The person's status on ``on``: ``rules.assess`` limited to the current period.
 
+    See ``current_assessment_of``, which takes ``(entry, exit)`` pairs.
+    """
+    return current_assessment_of([(s.entry, s.exit) for s in stays], on, limits, exempt=exempt)
+
+
+def current_assessment_of(
+    pairs: Sequence[tuple[date, date | None]],
+    on: date,
+    limits: rules.Limits,
+    *,
+    exempt: Sequence[rules.Period] = (),
+) -> rules.Assessment:
+    """The status on ``on`` of the stays ``pairs`` (``(entry, exit)``, exit None while in the
+    country): ``rules.assess`` limited to the current period.
+
     Days used, days left, in the country and the latest exit date are those of
     ``rules.assess``; ``violations`` (and the flags and first date derived from them) keep only
     the violations whose last day falls in the period ending on ``on``: the status of today,
@@ -113,15 +128,17 @@ def current_assessment(
     period_start = on - timedelta(days=w - 1)
     cutoff = period_start - timedelta(days=2 * w)
     exact_from = cutoff + timedelta(days=w - 1)  # the first day whose window starts at cutoff
-    considered = [s for s in stays if (s.exit or on) >= cutoff]
-    if len(considered) < len(stays):
+    stay = rules.Stay
+    # Stays are made only for the recent pairs: the scan reads millions of rows.
+    considered = [stay(entry, exit) for entry, exit in pairs if (exit or on) >= cutoff]
+    if len(considered) < len(pairs):
         # Days of presence among the w + 1 days from exact_from to the current period.
         span = rules.Limits(single_stay=1, window=w + 1, max_days=1)
         before = period_start - timedelta(days=1)
         present_throughout = rules.days_in_window(considered, before, span, exempt=exempt) > w
         old_trip = any(s.exit is None and s.entry < exact_from for s in considered)
         if present_throughout or old_trip:
-            considered = list(stays)
+            considered = [stay(entry, exit) for entry, exit in pairs]
     a = rules.assess(considered, on, limits, exempt=exempt)
     current = tuple(v for v in a.violations if v.last_day >= period_start)
     rolling = [v for v in current if v.kind == "rolling_90_180"]
