@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -85,44 +86,32 @@ def _status_choices() -> list[tuple[str, str]]:
     return [("none", _("No application")), *Status.choices]
 
 
+def _invite(request: HttpRequest, prefix: str, send: Any) -> HttpResponse:
+    """Validate the address of an invitation form, call ``send``, and say what happened."""
+    form = InviteForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address to invite."))
+        return redirect("portal:employer_dashboard")
+    email = form.cleaned_data["email"]
+    try:
+        send(employer=request.user.employer, email=email, by=request.user)
+    except employers.SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+    return redirect("portal:employer_dashboard")
+
+
 @employer_required
 @require_POST
 def sponsorship_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST, prefix="staff")
-    if form.is_valid():
-        try:
-            employers.sponsorship_invite(
-                employer=request.user.employer, email=form.cleaned_data["email"], by=request.user
-            )
-        except employers.SponsorshipError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
-    else:
-        messages.error(request, _("Enter a valid e-mail address to invite."))
-    return redirect("portal:employer_dashboard")
+    return _invite(request, "staff", employers.sponsorship_invite)
 
 
 @employer_required
 @require_POST
 def colleague_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST, prefix="colleague")
-    if form.is_valid():
-        try:
-            employers.colleague_invite(
-                employer=request.user.employer, email=form.cleaned_data["email"], by=request.user
-            )
-        except employers.SponsorshipError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
-    else:
-        messages.error(request, _("Enter a valid e-mail address to invite."))
-    return redirect("portal:employer_dashboard")
+    return _invite(request, "colleague", employers.colleague_invite)
 
 
 @employer_required
