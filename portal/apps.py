@@ -8,6 +8,11 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Accounts and organisations")
 
+    def ready(self) -> None:
+        from . import pagecache
+
+        pagecache.connect()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The Django admin with the portal's site (two-factor login when required)."""

@@ -113,6 +113,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Sessions live in the database, read through the cache: any web process can serve any user.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Whole pages cached under generation keys (portal/pagecache.py). It needs a cache that every
+# web process shares (Redis) once there is more than one process; `check --deploy` says so.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

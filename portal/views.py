@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import dashboards, services
 from .access import employer_required, role_of, staff_required
@@ -23,8 +24,10 @@ from .forms import (
 )
 from .models import Notification, User
 from .notifications import mark_read
+from .pagecache import CATALOGUE, ORGANISATIONS, RULES, STAY_SCAN, cached_page, employer_scope
 
 
+@cached_page(CATALOGUE)
 def home(request):
     return render(request, "portal/home.html")
 
@@ -99,6 +102,7 @@ def dashboard(request):
 
 
 @login_required
+@cached_page(CATALOGUE, RULES, ORGANISATIONS, STAY_SCAN)
 def applicant_dashboard(request):
     if role_of(request.user) != "applicant":
         return redirect("portal:dashboard")
@@ -108,6 +112,13 @@ def applicant_dashboard(request):
 
 
 @login_required
+@cached_page(
+    CATALOGUE,
+    RULES,
+    ORGANISATIONS,
+    STAY_SCAN,
+    scopes=lambda request: [employer_scope(request.user.employer_id or 0)],
+)
 def employer_dashboard(request):
     role = role_of(request.user)
     if role == "employer_pending":
@@ -152,13 +163,21 @@ def profile(request):
     return render(request, "portal/profile.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_language(request):
-    """Switch the language; for a signed-in person, remember it as their preference."""
+    """Switch the language; for a signed-in person, remember it as their preference.
+
+    A visitor's switch only sets a cookie, so it may come by GET: the public pages then carry
+    no CSRF token and can be cached whole. A signed-in person's preference is saved, which
+    only a POST (with its CSRF token) may do.
+    """
     from django.conf import settings
 
-    lang = request.POST.get("language", "")
-    next_url = request.POST.get("next") or reverse("portal:home")
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET" and request.user.is_authenticated:
+        return HttpResponseNotAllowed(["POST"])
+    lang = data.get("language", "")
+    next_url = data.get("next") or reverse("portal:home")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("portal:home")
     response = redirect(next_url)

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Permit
+from portal import pagecache
 from portal.models import Notification, Sponsorship, User
 from portal.notifications import notify
 
@@ -163,6 +164,7 @@ def daily_scan(
     finally:
         gc.unfreeze()
     result.removed, _ = StayStatus.objects.filter(updated_at__lt=started).delete()
+    pagecache.bump(pagecache.STAY_SCAN)  # the upserts send no signal
     result.seconds = time.perf_counter() - started_clock
     log.info(
         "stay scan on %s: %d stays, %d people, %d notifications in %.1f s",

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from permits.models import Permit
+from portal import pagecache
 from portal.models import User
 
 from . import problems, rules
@@ -372,6 +373,7 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
     a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
     row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
     status_upsert([row])
+    pagecache.bump(*pagecache.person_scopes(person.pk))  # the upsert sends no signal
     return StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
 
 

@@ -202,6 +202,15 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    # Test databases roll back but the in-process cache does not: no page of one test may be
+    # served in the next (on SQLite, ids are reused).
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     # The test client speaks plain HTTP; production settings would redirect it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False

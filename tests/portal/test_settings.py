@@ -13,7 +13,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.gov.kz",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.db",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    "CACHE_URL": "locmemcache://",
+    # Shared by every web process, as the page cache needs (portal.W001 otherwise).
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 

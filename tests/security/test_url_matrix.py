@@ -186,7 +186,8 @@ ROUTES: dict[str, Route] = {
     "portal:signup": Route(PUBLIC),
     "portal:signup_applicant": Route(PUBLIC),
     "portal:signup_employer": Route(PUBLIC),
-    "portal:set_language": Route(expect(everyone=405)),  # POST only, for everyone
+    # A visitor's switch is a cookie only (GET); a signed-in person's is saved (POST only).
+    "portal:set_language": Route(expect(anonymous=Redirect("portal:home"), users=405)),
     # --- portal: dashboards ---
     "portal:dashboard": Route(
         expect(
