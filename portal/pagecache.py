@@ -47,6 +47,8 @@ APPLICATIONS = "applications"  # every application (the reviewers' queue)
 STAY_SCAN = "stay-scan"  # the stored stay statuses, rewritten by the daily scan
 
 PAGE_TTL = 300  # seconds; generations, not the TTL, keep pages right
+# A generation that expires is replaced by a fresh random one: its pages miss, never go stale.
+SCOPE_TTL = 24 * 3600
 SCOPE_PREFIX = "pagegen:"
 PAGE_PREFIX = "page:"
 
@@ -74,14 +76,14 @@ def _generations(scopes: list[str]) -> list[str]:
         # A scope never bumped (or evicted) gets a fresh random generation, never one an old
         # page could have been stored under. add() keeps a concurrent request's choice.
         for key, value in missing.items():
-            cache.add(key, value, None)
+            cache.add(key, value, SCOPE_TTL)
         found.update(cache.get_many(list(missing)))
     return [str(found.get(k, "")) for k in keys]
 
 
 def _bump_now(scopes: set[str]) -> None:
     try:
-        cache.set_many({SCOPE_PREFIX + s: secrets.token_hex(8) for s in scopes}, None)
+        cache.set_many({SCOPE_PREFIX + s: secrets.token_hex(8) for s in scopes}, SCOPE_TTL)
     except Exception:  # the cache is down: its pages go with it, the write itself stands
         logger.exception("page cache: could not renew %s", sorted(scopes))
 

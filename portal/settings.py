@@ -111,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # The in-process default holds sessions and pages side by side: room for both (300 by default).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 # Sessions live in the database, read through the cache: any web process can serve any user.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Whole pages cached under generation keys (portal/pagecache.py). It needs a cache that every
