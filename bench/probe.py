@@ -65,8 +65,9 @@ def main() -> int:
         seen.add(page.path)
         client = Client(HTTP_HOST="127.0.0.1")
         if page.who:
-            name, key = cookies[page.who].split("=", 1)
-            client.cookies[name] = key
+            for pair in cookies[page.who].split("; "):
+                name, value = pair.split("=", 1)
+                client.cookies[name] = value
         client.get(page.path, secure=True)  # warm: templates, translations, connections
         times, captured = [], None
         for _ in range(args.repeat):

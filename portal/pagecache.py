@@ -1,25 +1,27 @@
 """Whole-page caching for GET pages, kept right by generation keys.
 
 A page is stored under a key made of: the view, the person (or "anonymous"), the language, the
-host and full path, today's date in Almaty, the person's CSRF secret, and the current
-*generation* of every scope the page reads. A scope names a set of data: ``user:<id>`` (one
-person's own records), ``employer:<id>`` (an organisation and its sponsored staff), or a global
-one such as ``catalogue``. Any write to that data replaces the scope's generation (after the
-transaction commits), so the next request misses and renders afresh. Nothing is ever served
-from a generation that is no longer current; the TTL only bounds memory.
+host and full path, today's date in Almaty and the person's CSRF secret. Stored with it is the
+*generation* of every scope the page reads, as read before the page was rendered. A scope
+names a set of data: ``user:<id>`` (one person's own records), ``employer:<id>`` (an
+organisation and its sponsored staff), or a global one such as ``catalogue``. Any write to
+that data replaces the scope's generation (at once, and again when the transaction commits).
+A page is served only while every generation stored with it is still current; one round trip
+to the cache reads the page and the generations. The TTL only bounds memory.
 
-Which writes touch which scopes is decided in one place, :data:`SCOPES_OF` below, by model
+Which writes touch which scopes is decided in one place, ``_scopes_of()`` below, through model
 signals; the few bulk writes that bypass signals call :func:`bump` themselves. A migration
-bumps everything (``post_migrate``), so a deploy never serves a page of the old templates.
+renews everything (``post_migrate``), so a deploy never serves a page of the old templates.
 
 A page is served from, or stored to, the cache only when it is safe:
 - GET or HEAD, and no flash message is waiting (those are shown once);
-- stored only for status 200 responses that set no cookie, and, for anonymous visitors, only
-  when the page carries no CSRF token (a token is bound to one visitor's cookie).
+- stored only for a 200 response that sets no cookie (bar the renewal of the person's own CSRF
+  cookie) and, for anonymous visitors, only when the page carries no CSRF token (a token is
+  bound to one visitor's cookie).
 The decorator sits inside the access decorators: the role checks still run on every request,
 and the key holds the person, so one person's page is never served to another.
 
-``PAGE_CACHE=0`` turns it off (``make bench`` uses it to print the uncached figures).
+``PAGE_CACHE=0`` turns it off (``make bench --no-page-cache`` prints the uncached figures).
 """
 
 from __future__ import annotations
@@ -68,17 +70,18 @@ def enabled() -> bool:
 # --- generations ----------------------------------------------------------------------------------
 
 
-def _generations(scopes: list[str]) -> list[str]:
+def _fetch(page_key: str, scopes: list[str]) -> tuple[object, list[str]]:
+    """(the stored page or None, the current generation of each scope): one round trip."""
     keys = [SCOPE_PREFIX + s for s in scopes]
-    found = cache.get_many(keys)
+    found = cache.get_many([page_key, *keys])
     missing = {k: secrets.token_hex(8) for k in keys if k not in found}
     if missing:
-        # A scope never bumped (or evicted) gets a fresh random generation, never one an old
+        # A scope never renewed (or expired) gets a fresh random generation, never one an old
         # page could have been stored under. add() keeps a concurrent request's choice.
         for key, value in missing.items():
             cache.add(key, value, SCOPE_TTL)
         found.update(cache.get_many(list(missing)))
-    return [str(found.get(k, "")) for k in keys]
+    return found.get(page_key), [str(found.get(k, "")) for k in keys]
 
 
 def _bump_now(scopes: set[str]) -> None:
@@ -126,7 +129,6 @@ def _key(request: HttpRequest, view: str, scopes: list[str]) -> str:
         timezone.localdate().isoformat(),
         csrf,
         *scopes,
-        *_generations(scopes),
     ]
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
     return f"{PAGE_PREFIX}{view}:{person}:{digest}"
@@ -162,13 +164,13 @@ def serve(
     csrf = request.META.get("CSRF_COOKIE", "")  # the secret the page's token is made from
     try:
         key = _key(request, name, wanted)
-        stored = cache.get(key)
+        stored, generations = _fetch(key, wanted)
     except Exception:  # the cache is down: render the page as if there were none
         logger.warning("page cache unavailable", exc_info=True)
-        key = stored = None
-    if stored is not None:
-        content, headers = stored
-        response = HttpResponse(content, headers=headers)
+        key, stored, generations = None, None, []
+    if stored is not None and stored[0] == generations:
+        # Rendered under the generations that are current now: nothing it shows has changed.
+        response = HttpResponse(stored[1], headers=stored[2])
     else:
         response = render()
         if getattr(response, "is_rendered", True) is False:
@@ -176,7 +178,7 @@ def serve(
         if key is not None and _storable(request, response, anonymous, csrf):
             try:
                 headers = {k: v for k, v in response.headers.items() if k != "Content-Length"}
-                cache.set(key, (response.content, headers), PAGE_TTL)
+                cache.set(key, (generations, response.content, headers), PAGE_TTL)
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
     if not anonymous:
