@@ -321,6 +321,21 @@ def connect() -> None:
         if action.startswith("post_") and isinstance(instance, user_model):
             bump(user_scope(instance.pk))
 
+    def on_group_permissions(sender, action, **kwargs):
+        if action.startswith("post_"):
+            bump(ALL)  # what a whole group may see changed: rare, and affects its members' pages
+
+    group_model = apps.get_model("auth.Group")
+    m2m_changed.connect(
+        on_group_permissions,
+        sender=group_model.permissions.through,
+        weak=False,
+        dispatch_uid="pagecache-group-permissions",
+    )
+    post_delete.connect(
+        lambda **kwargs: bump(ALL), sender=group_model, weak=False, dispatch_uid="pagecache-group"
+    )
+
     for through in (user_model.groups.through, user_model.user_permissions.through):
         m2m_changed.connect(
             on_roles, sender=through, weak=False, dispatch_uid=f"pagecache-m-{through}"

@@ -111,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same, without a new Redis client object per call (see portal/cache.py).
+    CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # The in-process default holds sessions and pages side by side: room for both (300 by default).
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)

@@ -297,3 +297,45 @@ def test_scopes_of_a_person_include_every_sponsor(employer_user, other_employer_
         pagecache.user_scope(person.pk),
         pagecache.employer_scope(employer_user.employer_id),
     }
+
+
+def test_a_reviewer_who_loses_the_permission_loses_the_cached_queue(client, reviewer):
+    """Permissions live on the group: a change to the group renews its members' pages."""
+    from django.contrib.auth.models import Group, Permission
+
+    client.force_login(reviewer)
+    url = reverse("admin:permits_application_changelist")
+    _visit(client, url)
+    group = Group.objects.get(name="Reviewers")
+    group.permissions.remove(*Permission.objects.filter(codename__endswith="_application"))
+    assert client.get(url).status_code == 403
+
+
+def test_a_person_removed_from_a_group_loses_the_cached_queue(client, reviewer):
+    client.force_login(reviewer)
+    url = reverse("admin:permits_application_changelist")
+    _visit(client, url)
+    reviewer.groups.clear()
+    assert client.get(url).status_code == 403
+
+
+def test_the_redis_cache_reuses_one_client_and_works_over_a_real_connection(settings):
+    """portal.cache.RedisCache: Django's Redis cache without a new client object per call."""
+    from django.core.cache import caches
+
+    from tests.conftest import REDIS_URL, require_redis
+
+    require_redis()
+    settings.CACHES = {
+        **settings.CACHES,
+        "redis-test": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL},
+    }
+    cache = caches["redis-test"]
+    cache.set("pagecache-test", {"a": 1}, 30)
+    assert cache.get("pagecache-test") == {"a": 1}
+    assert cache.get_many(["pagecache-test", "missing"]) == {"pagecache-test": {"a": 1}}
+    assert cache.add("pagecache-test", 2) is False
+    cache.delete("pagecache-test")
+    assert cache.get("pagecache-test") is None
+    client = cache._cache.get_client()
+    assert cache._cache.get_client() is client
