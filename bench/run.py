@@ -222,7 +222,7 @@ def _session_cookie(user: Any, *, verified: bool = False) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "portal.auth.CachedModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if verified:
         # Two-factor: the session of a reviewer who entered a TOTP code at login.

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import employers, reports, staff
+from . import auth, employers, reports, staff
 from .access import applicant_required, employer_required
 from .forms import ColleagueJoinForm, InviteForm
 from .models import ColleagueInvitation, Sponsorship, User
@@ -182,7 +182,7 @@ def colleague_join(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "portal/colleague_join.html", {"problem": str(error)}, status=400
             )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=auth.BACKEND)
         return redirect("portal:employer_dashboard")
     return render(request, "portal/colleague_join.html", {"form": form, "invitation": invitation})
 

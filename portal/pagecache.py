@@ -31,6 +31,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -63,6 +64,10 @@ def employer_scope(employer_id: int) -> str:
     return f"employer:{employer_id}"
 
 
+def device_scope(persistent_id: str) -> str:
+    return f"otp-device:{persistent_id}"
+
+
 def enabled() -> bool:
     return bool(getattr(settings, "PAGE_CACHE", True))
 
@@ -82,6 +87,24 @@ def _fetch(page_key: str, scopes: list[str]) -> tuple[object, list[str]]:
             cache.add(key, value, SCOPE_TTL)
         found.update(cache.get_many(list(missing)))
     return found.get(page_key), [str(found.get(k, "")) for k in keys]
+
+
+def remembered(name: str, scopes: list[str], load: Callable[[], Any], ttl: int) -> Any:
+    """``load()``'s value, kept in the cache while none of ``scopes`` (and ``all``) changes."""
+    key, wanted = f"memo:{name}", [ALL, *scopes]
+    try:
+        stored, generations = _fetch(key, wanted)
+    except Exception:  # the cache is down
+        logger.warning("page cache unavailable", exc_info=True)
+        return load()
+    if stored is not None and stored[0] == generations:
+        return stored[1]
+    value = load()
+    try:
+        cache.set(key, (generations, value), ttl)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+    return value
 
 
 def _bump_now(scopes: set[str]) -> None:
@@ -229,15 +252,21 @@ def _application_scopes(application_id: int | None) -> set[str]:
     from permits.models import Application
 
     row = (
-        Application.objects.filter(pk=application_id).values("applicant_id", "employer_id").first()
+        Application.objects.filter(pk=application_id)
+        .values("applicant_id", "employer_id", "status")
+        .first()
     )
     if row is None:
         return {APPLICATIONS}
-    return _scopes_of_application(row["applicant_id"], row["employer_id"])
+    return _scopes_of_application(row["applicant_id"], row["employer_id"], row["status"])
 
 
-def _scopes_of_application(applicant_id: int | None, employer_id: int | None) -> set[str]:
-    scopes = {APPLICATIONS, *person_scopes(applicant_id)}
+def _scopes_of_application(
+    applicant_id: int | None, employer_id: int | None, status: str
+) -> set[str]:
+    scopes = person_scopes(applicant_id)
+    if status != "draft":  # the reviewers' queue never shows drafts: saving one keeps it
+        scopes.add(APPLICATIONS)
     if employer_id:
         scopes.add(employer_scope(employer_id))
     return scopes
@@ -264,7 +293,9 @@ def _scopes_of() -> dict[str, Callable[..., set[str]]]:
         "portal.Notification": lambda o, f: (
             {user_scope(o.recipient_id)} if o.recipient_id else set()
         ),
-        "permits.Application": lambda o, f: _scopes_of_application(o.applicant_id, o.employer_id),
+        "permits.Application": lambda o, f: _scopes_of_application(
+            o.applicant_id, o.employer_id, o.status
+        ),
         "permits.Document": lambda o, f: _application_scopes(o.application_id),
         "permits.StatusChange": lambda o, f: _application_scopes(o.application_id),
         "permits.Permit": lambda o, f: _application_scopes(o.application_id),
@@ -275,6 +306,7 @@ def _scopes_of() -> dict[str, Callable[..., set[str]]]:
         "stays.Crossing": lambda o, f: person_scopes(o.person_id),
         "stays.StayStatus": lambda o, f: person_scopes(o.person_id),
         "stays.CalendarFeed": lambda o, f: {user_scope(o.person_id)},
+        "otp_totp.TOTPDevice": lambda o, f: {device_scope(o.persistent_id), user_scope(o.user_id)},
     }
 
 

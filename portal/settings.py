@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.CachedOTPMiddleware",  # django-otp's, with the device read through the cache
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,7 +127,8 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while an account or address is locked
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in person's row through the cache (portal/auth.py).
+    "portal.auth.CachedModelBackend",
 ]
 # Login throttling (django-axes): five failures lock the account, and five from one address lock
 # that address, for AXES_COOLOFF_MINUTES.

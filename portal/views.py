@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import dashboards, services
+from . import auth, dashboards, services
 from .access import employer_required, role_of, staff_required
 from .forms import (
     ApplicantSignupForm,
@@ -49,7 +49,7 @@ def signup_applicant(request):
             citizenship=data["citizenship"],
             preferred_language=data["preferred_language"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=auth.BACKEND)
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("portal:dashboard")
     return render(
@@ -74,7 +74,7 @@ def signup_employer(request):
             organisation_name=data["organisation_name"],
             address=data["address"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=auth.BACKEND)
         if user.employer_confirmed:
             messages.success(request, _("Welcome! Your organisation is registered."))
         else:

@@ -339,3 +339,61 @@ def test_the_redis_cache_reuses_one_client_and_works_over_a_real_connection(sett
     assert cache.get("pagecache-test") is None
     client = cache._cache.get_client()
     assert cache._cache.get_client() is client
+
+
+# --- the signed-in person's row (portal/auth.py) --------------------------------------------------
+
+
+def test_the_signed_in_persons_row_is_read_from_the_cache_until_it_changes(client, applicant):
+    client.force_login(applicant)
+    url = reverse("portal:applicant_dashboard")
+    _visit(client, url)
+    read, _ = _reads(client, url, "portal_user")
+    assert not read
+    applicant.full_name = "Alice Changed"
+    applicant.save()
+    read, page = _reads(client, url, "portal_user")
+    assert read and "Welcome, Alice" in page
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_request(client, applicant):
+    client.force_login(applicant)
+    url = reverse("portal:applicant_dashboard")
+    _visit(client, url)
+    applicant.is_active = False
+    applicant.save()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_password_change_signs_out_the_other_sessions_at_once(client, applicant):
+    client.force_login(applicant)
+    url = reverse("stays:history")
+    _visit(client, url)
+    applicant.set_password("An-entirely-new-passphrase-2026")
+    applicant.save()
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_person_made_staff_sees_the_change_on_the_next_request(client, applicant):
+    client.force_login(applicant)
+    _visit(client, reverse("portal:applicant_dashboard"))
+    applicant.is_staff = True
+    applicant.save()
+    response = client.get(reverse("portal:dashboard"))
+    assert response.status_code == 302 and response["Location"] == reverse("portal:staff_dashboard")
+
+
+def test_a_draft_being_written_leaves_the_review_queue_cached(client, reviewer, applicant):
+    client.force_login(reviewer)
+    url = reverse("admin:permits_application_changelist")
+    profession = listed_profession()  # a new profession renews the queue (it names them)
+    _visit(client, url)
+    draft = ApplicationFactory(applicant=applicant, profession=profession)
+    draft.phone = "+7 700 000 0000"
+    draft.save()
+    assert not _reads(client, url, "permits_application")[0]
+    add_required_documents(draft)
+    transition(draft, Status.SUBMITTED, by=applicant)
+    assert _reads(client, url, "permits_application")[0]

@@ -135,6 +135,22 @@ class TestTwoFactor:
         assert response.status_code == 302
         assert client.get(reverse("admin:index")).status_code == 200
 
+    def test_a_removed_authenticator_stops_verifying_at_once(self, client, reviewer):
+        """The verified device is read through the cache; deleting it renews that at once."""
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        device = TOTPDevice.objects.create(user=reviewer, name="app", confirmed=True)
+        client.force_login(reviewer)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        queue = reverse("admin:permits_application_changelist")
+        for _ in range(3):
+            assert client.get(queue).status_code == 200
+        device.delete()
+        response = client.get(queue)
+        assert response.status_code == 302 and "/admin/login/" in response.url
+
     def test_applicants_cannot_set_up_staff_two_factor(self, client, applicant):
         client.force_login(applicant)
         assert client.get(reverse("two_factor_setup")).status_code == 403
