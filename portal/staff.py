@@ -162,7 +162,10 @@ def overview(employer: Employer, on: date) -> Overview:
             )
         )
     ]
-    people = [row.person_id for row in rows]
+    # The people as a subquery, not a list of a thousand parameters to bind and parse.
+    people = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
+        "person_id"
+    )
     latest: dict[int, tuple[str, date | None]] = {}
     for applicant_id, status, passport in (
         Application.objects.filter(applicant_id__in=people)
