@@ -21,7 +21,8 @@ A page is served from, or stored to, the cache only when it is safe:
 The decorator sits inside the access decorators: the role checks still run on every request,
 and the key holds the person, so one person's page is never served to another.
 
-``PAGE_CACHE=0`` turns it off (``make bench --no-page-cache`` prints the uncached figures).
+``PAGE_CACHE=0`` turns it off, as ``DEBUG=1`` does by default (``make bench
+BENCH_ARGS=--no-page-cache`` prints the uncached figures).
 """
 
 from __future__ import annotations

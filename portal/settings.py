@@ -121,7 +121,8 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Whole pages cached under generation keys (portal/pagecache.py). It needs a cache that every
 # web process shares (Redis) once there is more than one process; `check --deploy` says so.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# Off under DEBUG: a template being edited must show at once.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -73,3 +73,14 @@ def test_it_defaults_to_sqlite_eager_tasks_and_mail_files():
     engine, eager, backend, path = result.stdout.split()
     assert engine == "django.db.backends.sqlite3" and eager == "True"
     assert backend.endswith("filebased.EmailBackend") and path.endswith("var/mail")
+
+
+def test_the_page_cache_is_on_in_production_and_off_for_a_developer():
+    """Under DEBUG a template being edited must show at once; in production pages are cached."""
+    code = (
+        "from django.conf import settings as s; print(s.PAGE_CACHE, s.CACHES['default']['BACKEND'])"
+    )
+    developer = _manage("shell", "-v", "0", "-c", code, env={"DEBUG": "1"}).stdout.split()
+    assert developer == ["False", "django.core.cache.backends.locmem.LocMemCache"]
+    production = _manage("shell", "-v", "0", "-c", code, env=PRODUCTION).stdout.split()
+    assert production == ["True", "portal.cache.RedisCache"]
