@@ -34,7 +34,7 @@ from django.utils import timezone
 from permits.models import Permit
 from portal import pagecache
 from portal.models import Notification, Sponsorship, User
-from portal.notifications import notify
+from portal.notifications import notify_many
 
 from . import rules, services
 from .models import CountryRule, Crossing, StayStatus
@@ -197,29 +197,26 @@ def notify_events(events: list[Event]) -> int:
     if not new:
         return 0
     recipients = _recipients({e.person_id for e in new})
-    written = 0
-    # One transaction for the batch: one commit, and e-mails are queued once it is done.
+    history = reverse("stays:history")
+    items = []
+    for event in new:
+        person, employer_users = recipients.get(event.person_id, (None, []))
+        if person is None:
+            continue
+        for user, for_employer in [(person, False), *((u, True) for u in employer_users)]:
+            items.append(
+                {
+                    "recipient": user,
+                    "kind": f"stays.{event.kind}",
+                    "template": f"stay_{event.kind}",
+                    "context": {**event.context, "person": person, "for_employer": for_employer},
+                    "link": reverse("stays:person", args=[person.pk]) if for_employer else history,
+                    "event_key": f"{event.key}:{user.pk}",
+                }
+            )
+    # One transaction and one INSERT for the batch; e-mails are queued once it is committed.
     with transaction.atomic():
-        for event in new:
-            person, employer_users = recipients.get(event.person_id, (None, []))
-            if person is None:
-                continue
-            for user, for_employer in [(person, False), *((u, True) for u in employer_users)]:
-                link = (
-                    reverse("stays:person", args=[person.pk])
-                    if for_employer
-                    else reverse("stays:history")
-                )
-                if notify(
-                    recipient=user,
-                    kind=f"stays.{event.kind}",
-                    template=f"stay_{event.kind}",
-                    context={**event.context, "person": person, "for_employer": for_employer},
-                    link=link,
-                    event_key=f"{event.key}:{user.pk}",
-                ):
-                    written += 1
-    return written
+        return notify_many(items)
 
 
 def _recipients(person_ids: set[int]) -> dict[int, tuple[User, list[User]]]:

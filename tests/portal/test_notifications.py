@@ -60,6 +60,40 @@ def test_an_event_is_notified_once(mailoutbox):
     assert Notification.objects.count() == 1
 
 
+def _item(user, key):
+    return {
+        "recipient": user,
+        "kind": "test",
+        "template": "status_change",
+        "context": {"application": None, "change": None},
+        "event_key": key,
+    }
+
+
+def test_many_at_once_are_stored_in_their_languages_and_sent_after_the_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    kk, ru = UserFactory(preferred_language="kk"), UserFactory(preferred_language="ru")
+    _notify(kk, "told-before")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = notifications.notify_many(
+            [_item(kk, "told-before"), _item(kk, "new-kk"), _item(ru, "new-ru")]
+        )
+    assert stored == 2 and Notification.objects.count() == 3
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([kk.email, ru.email])
+    by_key = {n.event_key: n for n in Notification.objects.all()}
+    assert by_key["new-kk"].subject == by_key["told-before"].subject  # the same language
+    assert by_key["new-ru"].subject != by_key["new-kk"].subject
+
+
+def test_many_at_once_fall_back_one_by_one_when_an_event_is_there_twice():
+    """A duplicate key breaks the single INSERT: each is then tried alone, and told once."""
+    user = UserFactory()
+    assert notifications.notify_many([_item(user, "twice"), _item(user, "twice")]) == 1
+    assert Notification.objects.filter(event_key="twice").count() == 1
+
+
 def test_a_failed_send_is_released_for_a_retry(settings, mailoutbox):
     settings.EMAIL_BACKEND = "tests.portal.test_notifications.FailingOnceBackend"
     FailingOnceBackend.failures = 1

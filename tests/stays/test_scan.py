@@ -137,7 +137,7 @@ class TestNotifications:
 
 
 @pytest.mark.services
-def test_it_runs_daily_through_a_real_worker_and_tells_once(celery_worker_process):
+def test_it_runs_daily_through_a_real_worker_and_tells_once(celery_worker_process, seeded_rules):
     on = services.today()
     person = UserFactory(citizenship="DE")
     employer = EmployerUserFactory()
