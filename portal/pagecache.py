@@ -277,9 +277,22 @@ def _user_scopes(user, update_fields) -> set[str]:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return set()  # shown on no page
     scopes = {APPLICATIONS, *person_scopes(user.pk)}
-    if user.employer_id:
-        scopes.add(employer_scope(user.employer_id))
+    # The organisation they belong to now, and the one they left (refused, moved by staff).
+    for employer_id in (user.employer_id, getattr(user, "_pagecache_employer_id", None)):
+        if employer_id:
+            scopes.add(employer_scope(employer_id))
     return scopes
+
+
+def _remember_employer(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    """Before a person is saved: which organisation they belonged to (``_user_scopes``)."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and "employer" not in update_fields:
+        return
+    instance._pagecache_employer_id = (
+        type(instance).objects.filter(pk=instance.pk).values_list("employer_id", flat=True).first()
+    )
 
 
 def _scopes_of() -> dict[str, Callable[..., set[str]]]:
@@ -331,7 +344,13 @@ def connect() -> None:
     """Connect the signals (``PortalConfig.ready``)."""
     from django.apps import apps
     from django.core import checks
-    from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+    from django.db.models.signals import (
+        m2m_changed,
+        post_delete,
+        post_migrate,
+        post_save,
+        pre_save,
+    )
 
     for label, scopes_of in _scopes_of().items():
         model = apps.get_model(label)
@@ -349,10 +368,19 @@ def connect() -> None:
         )
 
     user_model = apps.get_model("portal.User")
+    pre_save.connect(
+        _remember_employer, sender=user_model, weak=False, dispatch_uid="pagecache-employer"
+    )
 
-    def on_roles(sender, instance, action, **kwargs):
-        if action.startswith("post_") and isinstance(instance, user_model):
+    def on_roles(sender, instance, action, reverse=False, pk_set=None, **kwargs):
+        if not action.startswith("post_"):
+            return
+        if not reverse:
             bump(user_scope(instance.pk))
+        elif pk_set:  # group.user_set.add(...), permission.user_set.remove(...)
+            bump(*(user_scope(pk) for pk in pk_set))
+        else:  # group.user_set.clear(): whose pages is not told
+            bump(ALL)
 
     def on_group_permissions(sender, action, **kwargs):
         if action.startswith("post_"):

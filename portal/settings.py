@@ -119,10 +119,13 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 # Sessions live in the database, read through the cache: any web process can serve any user.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Whole pages cached under generation keys (portal/pagecache.py). It needs a cache that every
-# web process shares (Redis) once there is more than one process; `check --deploy` says so.
-# Off under DEBUG: a template being edited must show at once.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=not DEBUG)
+# Whole pages cached under generation keys (portal/pagecache.py). On by default only with a
+# cache every process shares (Redis): with a per-process cache, a change made in one process
+# (or in a Celery worker) would not reach the others. Off under DEBUG: a template being edited
+# must show at once. Turned on with a per-process cache, `check --deploy` warns.
+PAGE_CACHE = env.bool(
+    "PAGE_CACHE", default=not DEBUG and CACHES["default"]["BACKEND"] == "portal.cache.RedisCache"
+)
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

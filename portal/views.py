@@ -177,6 +177,8 @@ def set_language(request):
     if request.method == "GET" and request.user.is_authenticated:
         return HttpResponseNotAllowed(["POST"])
     lang = data.get("language", "")
+    if request.method == "GET" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+        lang = ""  # another site may link here, but not choose the visitor's language
     next_url = data.get("next") or reverse("portal:home")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("portal:home")

@@ -163,8 +163,9 @@ def daily_scan(
         _flush(batch, events, result)
     finally:
         gc.unfreeze()
+        # The upserts send no signal; renewed even if the scan failed after some batches.
+        pagecache.bump(pagecache.STAY_SCAN)
     result.removed, _ = StayStatus.objects.filter(updated_at__lt=started).delete()
-    pagecache.bump(pagecache.STAY_SCAN)  # the upserts send no signal
     result.seconds = time.perf_counter() - started_clock
     log.info(
         "stay scan on %s: %d stays, %d people, %d notifications in %.1f s",

@@ -365,6 +365,8 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
     People the scan leaves out (no limits apply, a permit covers today, no crossings) have
     no status.
     """
+    # Callers may have written crossings in bulk (no signal), and the upsert sends none either.
+    pagecache.bump(*pagecache.person_scopes(person.pk))
     overview = person_overview(person, on=on)
     limits = overview.limits
     if limits is None or overview.permit_now is not None or not overview.crossings:
@@ -373,7 +375,6 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
     a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
     row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
     status_upsert([row])
-    pagecache.bump(*pagecache.person_scopes(person.pk))  # the upsert sends no signal
     return StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
 
 

@@ -211,6 +211,13 @@ def _fresh_page_cache():
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    # On, as in production: every test then also checks that no page it reads is stale. (The
+    # test process and its live server share the in-process cache.)
+    settings.PAGE_CACHE = True
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     # The test client speaks plain HTTP; production settings would redirect it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False

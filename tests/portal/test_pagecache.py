@@ -397,3 +397,67 @@ def test_a_draft_being_written_leaves_the_review_queue_cached(client, reviewer, 
     add_required_documents(draft)
     transition(draft, Status.SUBMITTED, by=applicant)
     assert _reads(client, url, "permits_application")[0]
+
+
+def test_a_visitors_language_is_not_chosen_by_another_site(client):
+    response = client.get(
+        reverse("portal:set_language"), {"language": "kk"}, HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert response.status_code == 302 and "django_language" not in response.cookies
+    response = client.get(
+        reverse("portal:set_language"), {"language": "kk"}, HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    assert response.cookies["django_language"].value == "kk"
+
+
+def test_a_refused_colleague_leaves_the_organisations_dashboard(client, employer_user):
+    from portal.services import employer_member_reject
+    from tests.factories import EmployerUserFactory
+
+    pending = EmployerUserFactory(
+        employer=employer_user.employer, employer_confirmed=False, full_name="Pending Person"
+    )
+    client.force_login(employer_user)
+    url = reverse("portal:employer_dashboard")
+    _visit(client, url)
+    assert "Pending Person" in client.get(url).content.decode()
+    employer_member_reject(member=pending, by=employer_user)
+    assert "Pending Person" not in client.get(url).content.decode()
+
+
+def test_an_import_for_a_person_without_limits_shows_at_once(client, applicant):
+    """No country rule: status_refresh stores no status, yet the page must renew."""
+    from stays.csv_import import import_crossings
+
+    applicant.citizenship = "KZ"
+    applicant.save()
+    client.force_login(applicant)
+    url = reverse("stays:history")
+    _visit(client, url)
+    on = stays_services.today()
+    entry, exit = on - timedelta(days=30), on - timedelta(days=25)
+    data = f"entry,exit,note\n{entry.isoformat()},{exit.isoformat()},Imported trip\n".encode()
+    result = import_crossings(by=applicant, data=data)
+    assert not result.errors
+    assert "Imported trip" in client.get(url).content.decode()
+
+
+def test_the_application_page_shows_a_renamed_employer(client, applicant, employer_user):
+    employer = employer_user.employer
+    application = ApplicationFactory(applicant=applicant, employer=employer)
+    client.force_login(applicant)
+    url = reverse("permits:detail", args=[application.pk])
+    _visit(client, url)
+    employer.name = "Renamed Employer LLP"
+    employer.save()
+    assert "Renamed Employer LLP" in client.get(url).content.decode()
+
+
+def test_a_group_emptied_from_its_side_renews_its_members_pages(client, reviewer):
+    from django.contrib.auth.models import Group
+
+    client.force_login(reviewer)
+    url = reverse("admin:permits_application_changelist")
+    _visit(client, url)
+    Group.objects.get(name="Reviewers").user_set.remove(reviewer)
+    assert client.get(url).status_code == 403

@@ -84,3 +84,8 @@ def test_the_page_cache_is_on_in_production_and_off_for_a_developer():
     assert developer == ["False", "django.core.cache.backends.locmem.LocMemCache"]
     production = _manage("shell", "-v", "0", "-c", code, env=PRODUCTION).stdout.split()
     assert production == ["True", "portal.cache.RedisCache"]
+    # A per-process cache cannot tell other processes of a change: off unless asked for.
+    alone = _manage(
+        "shell", "-v", "0", "-c", code, env={**PRODUCTION, "CACHE_URL": "locmemcache://"}
+    )
+    assert alone.stdout.split() == ["False", "django.core.cache.backends.locmem.LocMemCache"]
