@@ -19,12 +19,38 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import pagecache
 from .models import Notification, User
 
 log = logging.getLogger(__name__)
 
 # A claim older than this is taken to belong to a worker that died before sending.
 CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def _rendered(
+    recipient: User,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    link: str = "",
+    event_key: str | None = None,
+) -> Notification:
+    """An unsaved notification, its message rendered in the recipient's language."""
+    subject, body, html = render_message(
+        template,
+        {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL},
+        recipient.preferred_language or settings.LANGUAGE_CODE,
+    )
+    return Notification(
+        recipient=recipient,
+        kind=kind,
+        event_key=event_key,
+        subject=subject[:255],
+        body=body,
+        body_html=html,
+        link=link,
+    )
 
 
 def render_message(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
@@ -51,22 +77,10 @@ def notify(
     """
     if event_key and Notification.objects.filter(event_key=event_key).exists():
         return None
-    subject, body, html = render_message(
-        template,
-        {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL},
-        recipient.preferred_language or settings.LANGUAGE_CODE,
-    )
+    notification = _rendered(recipient, kind, template, context, link, event_key)
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                event_key=event_key,
-                subject=subject[:255],
-                body=body,
-                body_html=html,
-                link=link,
-            )
+            notification.save()
     except IntegrityError:
         if event_key:  # a concurrent scan stored the same event first
             return None
@@ -83,36 +97,9 @@ def notify_many(items: list[dict[str, Any]]) -> int:
     If another process stored one of the same events meanwhile (the unique ``event_key``), the
     batch falls back to ``notify()`` one by one, which skips what is already there.
     """
-    from . import pagecache
-
     keys = [item["event_key"] for item in items if item.get("event_key")]
     told = set(Notification.objects.filter(event_key__in=keys).values_list("event_key", flat=True))
-    rows = []
-    for item in items:
-        if item.get("event_key") in told:
-            continue
-        recipient, link = item["recipient"], item.get("link", "")
-        subject, body, html = render_message(
-            item["template"],
-            {
-                **item["context"],
-                "recipient": recipient,
-                "link": link,
-                "site_url": settings.SITE_URL,
-            },
-            recipient.preferred_language or settings.LANGUAGE_CODE,
-        )
-        rows.append(
-            Notification(
-                recipient=recipient,
-                kind=item["kind"],
-                event_key=item.get("event_key"),
-                subject=subject[:255],
-                body=body,
-                body_html=html,
-                link=link,
-            )
-        )
+    rows = [_rendered(**item) for item in items if item.get("event_key") not in told]
     if not rows:
         return 0
     try:

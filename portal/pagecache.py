@@ -140,10 +140,7 @@ def _has_messages(request: HttpRequest) -> bool:
     return bool(session is not None and session.get("_messages"))
 
 
-def _key(request: HttpRequest, view: str, scopes: list[str]) -> str:
-    user = getattr(request, "user", None)
-    person = str(user.pk) if user is not None and user.is_authenticated else "anonymous"
-    csrf = request.META.get("CSRF_COOKIE", "") if person != "anonymous" else ""
+def _key(request: HttpRequest, view: str, scopes: list[str], person: str, csrf: str) -> str:
     parts = [
         view,
         person,
@@ -185,9 +182,11 @@ def serve(
     wanted = [ALL, *scopes]
     if not anonymous:
         wanted.append(user_scope(user.pk))
-    csrf = request.META.get("CSRF_COOKIE", "")  # the secret the page's token is made from
+    person = "anonymous" if anonymous else str(user.pk)
+    # The secret a signed-in person's page tokens are made from (visitors' pages carry none).
+    csrf = "" if anonymous else request.META.get("CSRF_COOKIE", "")
     try:
-        key = _key(request, name, wanted)
+        key = _key(request, name, wanted, person, csrf)
         stored, generations = _fetch(key, wanted)
     except Exception:  # the cache is down: render the page as if there were none
         logger.warning("page cache unavailable", exc_info=True)

@@ -173,12 +173,16 @@ def set_language(request):
     """
     from django.conf import settings
 
-    data = request.POST if request.method == "POST" else request.GET
-    if request.method == "GET" and request.user.is_authenticated:
+    if request.method == "POST":
+        data = request.POST
+        lang = data.get("language", "")
+    elif request.user.is_authenticated:
         return HttpResponseNotAllowed(["POST"])
-    lang = data.get("language", "")
-    if request.method == "GET" and request.headers.get("Sec-Fetch-Site") == "cross-site":
-        lang = ""  # another site may link here, but not choose the visitor's language
+    else:
+        data = request.GET
+        # Another site may link here, but not choose the visitor's language.
+        cross_site = request.headers.get("Sec-Fetch-Site") == "cross-site"
+        lang = "" if cross_site else data.get("language", "")
     next_url = data.get("next") or reverse("portal:home")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("portal:home")

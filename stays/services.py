@@ -365,17 +365,20 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
     People the scan leaves out (no limits apply, a permit covers today, no crossings) have
     no status.
     """
-    # Callers may have written crossings in bulk (no signal), and the upsert sends none either.
-    pagecache.bump(*pagecache.person_scopes(person.pk))
     overview = person_overview(person, on=on)
     limits = overview.limits
+    status = None
     if limits is None or overview.permit_now is not None or not overview.crossings:
         StayStatus.objects.filter(person=person).delete()
-        return None
-    a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
-    row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
-    status_upsert([row])
-    return StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
+    else:
+        a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
+        row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
+        status_upsert([row])
+        status = StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
+    # After the writes: callers may have written crossings in bulk (no signal), and the upsert
+    # sends none either.
+    pagecache.bump(*pagecache.person_scopes(person.pk))
+    return status
 
 
 def statuses_for(person_ids: Iterable[int]) -> dict[int, StayStatus]:
