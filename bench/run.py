@@ -10,7 +10,7 @@
    and skip the load; ``--reload`` rebuilds it.
 2. collectstatic into ``var/bench/static``, then gunicorn on 127.0.0.1 (a free port) with the
    production settings: DEBUG off, the Redis cache, persistent database connections, the JSON
-   request log, throttling (axes) and two-factor admin (the reviewer's session is verified
+   request log, login throttling and two-factor admin (the reviewer's session is verified
    with a TOTP device, as after a real login). Requests carry ``X-Forwarded-Proto: https`` as a
    TLS proxy in front would, so the HTTPS redirect and the secure cookies stay on.
 3. Sessions for an applicant, the employer and a reviewer, written to the session store.
@@ -66,7 +66,7 @@ NOT_INHERITED = [
     "DEBUG",
     "FAST_PASSWORD_HASHER",
     "OTP_REQUIRED_FOR_ADMIN",
-    "AXES_ENABLED",
+    "LOGIN_THROTTLE_ENABLED",
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",

@@ -1,9 +1,14 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import two_factor
 from .models import Employer, User
 
 
@@ -32,6 +37,31 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     filter_horizontal = ["groups"]
+
+    actions = ["reset_two_factor"]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("reset_two_factor", None)
+        return actions
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A superuser removes the authenticator and recovery codes of the chosen staff; each is
+        e-mailed and sets up a new authenticator at next login (``portal/two_factor.py``)."""
+        for user in queryset:
+            two_factor.reset(user=user, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication was reset for %(count)d person.",
+                "Two-factor authentication was reset for %(count)d people.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Accounts are deactivated, never deleted: deleting one would erase its admin log

@@ -1,7 +1,7 @@
 """The ministry's admin site: the Django admin, with two-factor login when it is required.
 
 ``OTP_REQUIRED_FOR_ADMIN`` is read on each request (on in production, off in the demo): when on,
-only staff verified by a one-time code at login get in, as with django-otp's OTPAdminSite.
+only staff whose session was verified by a one-time code get in (``portal/two_factor.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,21 +22,15 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("Ministry staff")
     index_title = _("Administration")
 
-    @property  # type: ignore[override]
-    def login_form(self) -> Any:
-        if not settings.OTP_REQUIRED_FOR_ADMIN:
-            return None
-        from django_otp.admin import OTPAdminAuthenticationForm
-
-        return OTPAdminAuthenticationForm
-
-    @property  # type: ignore[override]
-    def login_template(self) -> Any:
-        if not settings.OTP_REQUIRED_FOR_ADMIN:
-            return None
-        from django_otp.admin import OTPAdminSite
-
-        return OTPAdminSite.login_template
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """With two-factor login, staff log in on the portal's login page and then pass a code
+        (``portal/two_factor.py``); the admin's own password-only form is not offered."""
+        if settings.OTP_REQUIRED_FOR_ADMIN and not request.user.is_authenticated:
+            target = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+                "admin:index", current_app=self.name
+            )
+            return redirect_to_login(target, reverse("login"))
+        return super().login(request, extra_context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         allowed = super().has_permission(request)

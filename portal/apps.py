@@ -9,9 +9,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from . import pagecache
+        from . import auth, pagecache
 
         pagecache.connect()
+        auth.connect()
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django_otp.middleware import OTPMiddleware
 
@@ -47,3 +48,19 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class LoginThrottleMiddleware:
+    """Turns a login refused by ``portal.throttle`` into the lockout page, status 429."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        lock = getattr(request, "login_lock", None)
+        if lock is None:
+            return response
+        return render(
+            request, "registration/locked_out.html", {"minutes": lock.minutes}, status=429
+        )

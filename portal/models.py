@@ -274,3 +274,23 @@ class ColleagueInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer} → {self.email}"
+
+
+class LoginFailure(models.Model):
+    """One wrong password: the e-mail address typed (an account or not) and the client's
+    address. Read by ``portal.throttle``; rows older than the cool-off window are deleted."""
+
+    username = models.CharField(max_length=254)
+    ip = models.GenericIPAddressField()
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_account"),
+            models.Index(fields=["ip", "at"], name="loginfailure_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -8,7 +8,6 @@ One file. Production differs from a newcomer's machine only through environment 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,7 +45,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "axes",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
@@ -67,11 +66,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.CachedOTPMiddleware",  # django-otp's, with the device read through the cache
+    "portal.two_factor.StaffTwoFactorMiddleware",  # staff pass a code before anything else
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    # Last: it turns a login refused by the throttle into the lockout page.
+    "portal.middleware.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -130,26 +130,26 @@ PAGE_CACHE = env.bool(
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses logins while an account or address is locked
+    "portal.auth.ThrottleBackend",  # refuses logins that portal/throttle.py locks
     # Django's ModelBackend, reading the signed-in person's row through the cache (portal/auth.py).
     "portal.auth.CachedModelBackend",
 ]
-# Login throttling (django-axes): five failures lock the account, and five from one address lock
-# that address, for AXES_COOLOFF_MINUTES.
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
-AXES_USERNAME_FORM_FIELD = "username"
-# Behind a load balancer, trust its X-Forwarded-For for the client address.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env.bool("BEHIND_PROXY", default=False)
-    else ["REMOTE_ADDR"]
+# Login throttling (portal/throttle.py), counted in the database: 5 failures for one account
+# from one address lock that pair; an address failing on 10 accounts is refused; after 10
+# failures on one account from anywhere, each try waits twice as long and the owner is told.
+LOGIN_THROTTLE_ENABLED = env.bool("LOGIN_THROTTLE_ENABLED", default=True)
+LOGIN_PAIR_LIMIT = env.int("LOGIN_PAIR_LIMIT", default=5)
+LOGIN_ADDRESS_ACCOUNTS = env.int("LOGIN_ADDRESS_ACCOUNTS", default=10)
+LOGIN_ACCOUNT_SLOWDOWN = env.int("LOGIN_ACCOUNT_SLOWDOWN", default=10)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=30)
+# Behind a load balancer: BEHIND_PROXY=1 (or the number of proxies in front of the portal) makes
+# the client address the one the proxies put in X-Forwarded-For (portal/clientip.py).
+_behind_proxy = env.str("BEHIND_PROXY", default="0").strip().lower()
+TRUSTED_PROXIES = (
+    int(_behind_proxy)
+    if _behind_proxy.isdigit()
+    else int(_behind_proxy in ("on", "yes", "true", "y", "t"))
 )
-AXES_VERBOSE = False
 # Two-factor authentication (TOTP, django-otp) for the admin: on unless DEBUG (the demo).
 OTP_REQUIRED_FOR_ADMIN = env.bool("OTP_REQUIRED_FOR_ADMIN", default=not DEBUG)
 OTP_TOTP_ISSUER = "Foreign specialist portal"

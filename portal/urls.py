@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import employer_views, health, two_factor, views
+from . import employer_views, health, two_factor_views, views
 
 portal_patterns = (
     [
@@ -45,7 +45,13 @@ portal_patterns = (
 urlpatterns = [
     path("health/", health.health, name="health"),
     path("ping/", health.ping, name="ping"),
-    path("staff/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path("staff/two-factor/", two_factor_views.setup, name="two_factor_setup"),
+    path("staff/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path(
+        "staff/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("", include(portal_patterns)),
     path("professions/", include("professions.urls")),
     path("permits/", include("permits.urls")),

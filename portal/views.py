@@ -216,14 +216,6 @@ def inbox(request):
     return response
 
 
-def locked_out(request, original_response=None, credentials=None):
-    """What django-axes shows when an account or an address is locked: the page, with status 429."""
-    from django.conf import settings
-
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
-
-
 class PortalLoginView(LoginView):
     """Log in by e-mail. A language chosen on the site before logging in becomes the person's
     preference: it is their latest explicit choice."""

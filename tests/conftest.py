@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -215,6 +216,23 @@ def _page_cache_on(settings):
     # On, as in production: every test then also checks that no page it reads is stale. (The
     # test process and its live server share the in-process cache.)
     settings.PAGE_CACHE = True
+
+
+@pytest.fixture(scope="session")
+def _plain_http_live_server() -> Iterator[None]:
+    # The live server builds its middleware once, when it starts, before the function-scoped
+    # ``_plain_http`` fixture below runs: turn the HTTPS redirect off first.
+    from django.test.utils import override_settings
+
+    override = override_settings(SECURE_SSL_REDIRECT=False)
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_live_server: None, live_server: Any) -> Any:
+    return live_server
 
 
 @pytest.fixture(autouse=True)

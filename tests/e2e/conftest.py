@@ -30,23 +30,6 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def _plain_http_live_server() -> Iterator[None]:
-    # The live server builds its middleware once, when it starts, before the function-scoped
-    # ``_plain_http`` fixture of tests/conftest.py runs: turn the HTTPS redirect off first.
-    from django.test.utils import override_settings
-
-    override = override_settings(SECURE_SSL_REDIRECT=False)
-    override.enable()
-    yield
-    override.disable()
-
-
-@pytest.fixture(scope="session")
-def live_server(_plain_http_live_server: None, live_server: Any) -> Any:
-    return live_server
-
-
 @pytest.fixture
 def media_in_tmp(settings: Any, tmp_path: Path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
