@@ -38,7 +38,6 @@ def main() -> int:
     for name in run.NOT_INHERITED:
         os.environ.pop(name, None)
     os.environ.update(run._environment())
-    os.environ["PAGE_CACHE"] = "0"  # what rendering a page costs: its first view after a change
     import django
 
     django.setup()

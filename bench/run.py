@@ -78,7 +78,6 @@ NOT_INHERITED = [
     "FILE_STORAGE_OPTIONS",
     "MEDIA_ROOT",
     "DJANGO_SETTINGS_MODULE",
-    "PAGE_CACHE",
 ]
 
 
@@ -140,11 +139,6 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "1")))
     parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--no-export", action="store_true", help="skip the employer CSV export")
-    parser.add_argument(
-        "--no-page-cache",
-        action="store_true",
-        help="PAGE_CACHE=0: every request renders its page (the cost of a first view)",
-    )
     parser.add_argument(
         "--quiet-wait",
         type=int,
@@ -222,7 +216,7 @@ def _session_cookie(user: Any, *, verified: bool = False) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "portal.auth.CachedModelBackend"
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if verified:
         # Two-factor: the session of a reviewer who entered a TOTP code at login.
@@ -644,18 +638,12 @@ def main() -> int:
     for name in NOT_INHERITED:
         os.environ.pop(name, None)
     env = _environment()
-    env["PAGE_CACHE"] = "0" if args.no_page_cache else "1"
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     load1 = os.getloadavg()[0]
     log(
         f"machine: {os.cpu_count()} cores, load average {load1:.2f}; "
         f"Python {platform.python_version()}"
-    )
-    log(
-        "page cache: off (--no-page-cache): every request renders its page"
-        if args.no_page_cache
-        else "page cache: on (production default): pages are rendered once per change"
     )
     if load1 > 1.0 and not args.quiet_wait:
         log(
@@ -779,7 +767,6 @@ def main() -> int:
                 "workers": args.workers,
                 "worker_class": args.worker_class,
                 "threads": args.threads,
-                "page_cache": not args.no_page_cache,
                 "cores": os.cpu_count(),
                 "baseline_rps": baseline,
                 "load_average": [load1, load_end],

@@ -22,8 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
-from portal import pagecache
-
 from . import access
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .workflow import (
@@ -285,16 +283,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     ordering = ["due_date", "submitted_at"]
     actions = ["take_for_review"]
     inlines = [DocumentInline, StatusChangeInline]
-
-    def changelist_view(self, request, extra_context=None):
-        """The queue is read far more often than it changes: it is served from the page cache
-        while no application, profession or name in it has changed (``portal/pagecache.py``)."""
-        return pagecache.serve(
-            request,
-            "permits.admin.queue",
-            [pagecache.APPLICATIONS, pagecache.CATALOGUE],
-            lambda: super(ApplicationAdmin, self).changelist_view(request, extra_context),
-        )
 
     readonly_fields = [
         "number",

@@ -44,6 +44,7 @@ class DocumentType(models.Model):
     required_standard = models.BooleanField(_("required on the standard route"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the catalogue version
 
     objects = DocumentTypeQuerySet.as_manager()
 

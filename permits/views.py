@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import applicant_required
-from portal.pagecache import CATALOGUE, ORGANISATIONS, cached_page
 
 from . import access, services
 from .forms import STEP_FORMS, AnswerForm, DocumentForm, WithdrawForm
@@ -197,7 +196,6 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @applicant_required
-@cached_page(CATALOGUE, ORGANISATIONS)  # the profession's and the employer's names
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _own_application(request, pk)
     changes = application.changes.select_related("by")

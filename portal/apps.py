@@ -9,9 +9,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from . import auth, pagecache
+        from . import auth, checks  # noqa: F401  (checks registers itself)
 
-        pagecache.connect()
         auth.connect()
 
 

@@ -1,38 +1,17 @@
-"""Django's ModelBackend, reading the signed-in person's row through the page cache.
+"""Logging in: the login throttle's place in Django's authentication.
 
-Every request of a signed-in person loads their row to check the session (the password hash)
-and the account (active, staff, kind). ``get_user`` keeps that row in the cache with the
-generations of the ``all`` and ``user:<id>`` scopes (``portal/pagecache.py``), and uses it only
-while both are current: any save or delete of the person (a password change, deactivation, an
-edit in the admin) and any change to their groups or permissions renews the generation, so the
-next request reads the database again. A write that bypasses signals (none in this project)
-would be seen within ``USER_TTL`` seconds.
-
-Measured on a cached dashboard: 1.4 → 0.9 ms of CPU per request (``bench/README.md``).
+``ThrottleBackend`` comes first in ``AUTHENTICATION_BACKENDS`` and refuses locked logins before
+any password is checked; the signal handlers count failures and forgive the owner's own.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 
-from . import pagecache, throttle
+from . import throttle
 
-BACKEND = "portal.auth.CachedModelBackend"
-USER_TTL = 60  # seconds
-
-
-class CachedModelBackend(ModelBackend):
-    def get_user(self, user_id):
-        if not pagecache.enabled():
-            return super().get_user(user_id)
-        return pagecache.remembered(
-            f"auth-user:{user_id}",
-            [pagecache.user_scope(user_id)],
-            lambda: super(CachedModelBackend, self).get_user(user_id),
-            USER_TTL,
-        )
+BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class ThrottleBackend:

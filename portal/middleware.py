@@ -1,5 +1,4 @@
-"""The portal's middleware: the signed-in person's language, and django-otp's device lookup
-through the cache."""
+"""The portal's middleware: the signed-in person's language, and the login lockout page."""
 
 from __future__ import annotations
 
@@ -8,30 +7,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django_otp.middleware import OTPMiddleware
-
-from . import pagecache
-
-OTP_DEVICE_TTL = 60  # seconds
-
-
-class CachedOTPMiddleware(OTPMiddleware):
-    """django-otp's middleware, reading the session's verified device through the cache.
-
-    django-otp reads the device on every request of a staff member (a third of a cached admin
-    page's CPU). The device is kept while its scope's generation is current: any save or delete
-    of the device (``pagecache``) renews it, so a removed device stops verifying at once.
-    """
-
-    def _device_from_persistent_id(self, persistent_id: str):
-        if not pagecache.enabled():
-            return super()._device_from_persistent_id(persistent_id)
-        return pagecache.remembered(
-            f"otp-device:{persistent_id}",
-            [pagecache.device_scope(persistent_id)],
-            lambda: super(CachedOTPMiddleware, self)._device_from_persistent_id(persistent_id),
-            OTP_DEVICE_TTL,
-        )
 
 
 class UserLanguageMiddleware:

@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import pagecache
 from .models import Notification, User
 
 log = logging.getLogger(__name__)
@@ -107,8 +106,6 @@ def notify_many(items: list[dict[str, Any]]) -> int:
             created = Notification.objects.bulk_create(rows)
     except IntegrityError:  # a concurrent run told some of these first
         return sum(1 for item in items if notify(**item) is not None)
-    # bulk_create sends no signal: the recipients' pages (inbox counts) are renewed here.
-    pagecache.bump(*{pagecache.user_scope(n.recipient_id) for n in created})
     ids = [n.pk for n in created]
     transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
     return len(created)

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.middleware.CachedOTPMiddleware",  # django-otp's, with the device read through the cache
+    "django_otp.middleware.OTPMiddleware",
     "portal.two_factor.StaffTwoFactorMiddleware",  # staff pass a code before anything else
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -99,6 +99,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection that the server dropped while idle is replaced before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker in another process sees the test data.
     # One file per test run, so two runs in the same checkout do not share it.
@@ -112,27 +114,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same, without a new Redis client object per call (see portal/cache.py).
-    CACHES["default"]["BACKEND"] = "portal.cache.RedisCache"
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # The in-process default holds sessions and pages side by side: room for both (300 by default).
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
-# Sessions live in the database, read through the cache: any web process can serve any user.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# Whole pages cached under generation keys (portal/pagecache.py). On by default only with a
-# cache every process shares (Redis): with a per-process cache, a change made in one process
-# (or in a Celery worker) would not reach the others. Off under DEBUG: a template being edited
-# must show at once. Turned on with a per-process cache, `check --deploy` warns.
-PAGE_CACHE = env.bool(
-    "PAGE_CACHE", default=not DEBUG and CACHES["default"]["BACKEND"] == "portal.cache.RedisCache"
-)
+    # Short timeouts, and a Redis that is down or paused is a miss, never an error
+    # (portal/cache.py). The cache holds only public catalogue pages: nothing of anyone's.
+    CACHES["default"]["BACKEND"] = "portal.cache.FailSoftRedisCache"
+# Sessions live in the database: Redis down signs nobody out and stops no login.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "portal.auth.ThrottleBackend",  # refuses logins that portal/throttle.py locks
-    # Django's ModelBackend, reading the signed-in person's row through the cache (portal/auth.py).
-    "portal.auth.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling (portal/throttle.py), counted in the database: 5 failures for one account
 # from one address lock that pair; an address failing on 10 accounts is refused; after 10

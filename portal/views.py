@@ -24,10 +24,8 @@ from .forms import (
 )
 from .models import Notification, User
 from .notifications import mark_read
-from .pagecache import CATALOGUE, ORGANISATIONS, RULES, STAY_SCAN, cached_page, employer_scope
 
 
-@cached_page(CATALOGUE)
 def home(request):
     return render(request, "portal/home.html")
 
@@ -102,7 +100,6 @@ def dashboard(request):
 
 
 @login_required
-@cached_page(CATALOGUE, RULES, ORGANISATIONS, STAY_SCAN)
 def applicant_dashboard(request):
     if role_of(request.user) != "applicant":
         return redirect("portal:dashboard")
@@ -112,13 +109,6 @@ def applicant_dashboard(request):
 
 
 @login_required
-@cached_page(
-    CATALOGUE,
-    RULES,
-    ORGANISATIONS,
-    STAY_SCAN,
-    scopes=lambda request: [employer_scope(request.user.employer_id or 0)],
-)
 def employer_dashboard(request):
     role = role_of(request.user)
     if role == "employer_pending":

@@ -37,6 +37,7 @@ class Sphere(models.Model):
         help_text=_("Latin letters, digits and hyphens; used in addresses and in import files."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the catalogue version
 
     class Meta:
         verbose_name = _("sphere")

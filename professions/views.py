@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from portal.pagecache import CATALOGUE, cached_page
-
 from . import services
+from .caching import catalogue_page
 from .forms import CatalogueSearchForm, EligibilityForm
 from .models import FACILITATED, STANDARD, Profession
 
@@ -38,7 +37,7 @@ def apply_url(profession: Profession) -> str:
 
 
 @require_safe
-@cached_page(CATALOGUE)
+@catalogue_page
 def profession_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueSearchForm(request.GET or None)
     professions = form.filter(Profession.objects.select_related("sphere").by_title())
@@ -47,7 +46,7 @@ def profession_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_page(CATALOGUE)
+@catalogue_page
 def profession_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profession = get_object_or_404(Profession.objects.select_related("sphere"), pk=pk)
     context = {
@@ -80,7 +79,7 @@ def _find(text: str) -> tuple[Profession | None, list[Profession], bool]:
 
 
 @require_safe
-@cached_page(CATALOGUE)
+@catalogue_page
 def eligibility(request: HttpRequest) -> HttpResponse:
     form = EligibilityForm(request.GET or None)
     context: dict[str, Any] = {

@@ -32,7 +32,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Permit
-from portal import pagecache
 from portal.models import Notification, Sponsorship, User
 from portal.notifications import notify_many
 
@@ -163,8 +162,6 @@ def daily_scan(
         _flush(batch, events, result)
     finally:
         gc.unfreeze()
-        # The upserts send no signal; renewed even if the scan failed after some batches.
-        pagecache.bump(pagecache.STAY_SCAN)
     result.removed, _ = StayStatus.objects.filter(updated_at__lt=started).delete()
     result.seconds = time.perf_counter() - started_clock
     log.info(

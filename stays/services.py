@@ -16,7 +16,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from permits.models import Permit
-from portal import pagecache
 from portal.models import User
 
 from . import problems, rules
@@ -375,9 +374,6 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
         row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
         status_upsert([row])
         status = StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
-    # After the writes: callers may have written crossings in bulk (no signal), and the upsert
-    # sends none either.
-    pagecache.bump(*pagecache.person_scopes(person.pk))
     return status
 
 

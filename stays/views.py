@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import applicant_required, employer_required, role_of
-from portal.pagecache import RULES, STAY_SCAN, cached_page
 
 from . import access, chart, csv_import, ical, services
 from .forms import CrossingForm, EarliestEntryForm, ImportForm, LongestStayForm
@@ -63,7 +62,6 @@ def _status_context(overview: services.Overview) -> dict[str, Any]:
 
 
 @applicant_required
-@cached_page(RULES, STAY_SCAN)
 def history(request: HttpRequest) -> HttpResponse:
     """The status panel, the chart and the record of stays, with a form to add one."""
     form = CrossingForm(request.POST or None)

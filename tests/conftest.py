@@ -203,19 +203,12 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_page_cache():
-    # Test databases roll back but the in-process cache does not: no page of one test may be
-    # served in the next (on SQLite, ids are reused).
+def _fresh_cache():
+    # Test databases roll back but the in-process cache does not: no catalogue page of one test
+    # may be served in the next.
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    # On, as in production: every test then also checks that no page it reads is stale. (The
-    # test process and its live server share the in-process cache.)
-    settings.PAGE_CACHE = True
 
 
 @pytest.fixture(scope="session")

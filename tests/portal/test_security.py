@@ -283,11 +283,12 @@ class TestHealth:
         assert body["checks"]["database"] == "ok"
         assert set(body["checks"]) == {"database", "redis", "workers"}
 
-    def test_it_fails_when_redis_is_unreachable(self, client, settings):
+    def test_it_says_degraded_when_redis_is_unreachable(self, client, settings):
+        """The pages still answer from the database: keep the process, alert someone."""
         settings.CELERY_BROKER_URL = "redis://127.0.0.1:6390/0"
         settings.CELERY_TASK_ALWAYS_EAGER = False
         response = client.get(reverse("health"))
-        assert response.status_code == 503
+        assert response.status_code == 200 and response.json()["status"] == "degraded"
         assert response.json()["checks"]["redis"] == "failing"
         assert "6390" not in response.content.decode()
 

