@@ -53,6 +53,8 @@ def _resolved(path: str) -> ResolverMatch | None:
             return resolve(candidate)
         except Resolver404:
             continue
+        except Exception:  # URLs not loadable yet (start-up): a log line must never fail
+            return None
     return None
 
 
