@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .uploads import suffix_for
 from .workflow import CLOCK_RUNNING, OPEN_STATUSES, Status
 
 
@@ -244,8 +244,9 @@ class Application(models.Model):
 
 
 def _document_path(instance: Document, filename: str) -> str:
-    # The stored name is random: the person's file name never reaches the disk.
-    suffix = PurePath(filename).suffix.lower()[:8]
+    # The stored name is random: the person's file name never reaches the disk. Its extension
+    # is that of the content (sniffed on upload), never the one the person's name claims.
+    suffix = suffix_for(instance.content_type)
     return f"documents/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from portal.models import Employer, User
 from portal.notifications import notify
 
+from . import uploads
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .validity import valid_until
 from .workflow import Status
@@ -63,14 +64,19 @@ def document_add(
     content_type: str,
     by: User,
 ) -> Document:
-    """Store an uploaded document (already validated) on the application."""
+    """Store an uploaded document (already validated) on the application.
+
+    Its name keeps the person's base name with the extension of ``content_type`` (what the file
+    really is, see ``uploads.download_name``); the stored file is named by ``content_type`` too.
+    """
     if not application.is_editable_by_applicant():
         raise PermissionError("application not editable")
+    name = uploads.download_name(upload.name, content_type)
     return Document.objects.create(
         application=application,
         doc_type=doc_type,
         file=upload,
-        original_name=upload.name[:200],
+        original_name=name[-200:],
         content_type=content_type,
         size=upload.size,
         uploaded_by=by,

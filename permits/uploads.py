@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +24,33 @@ def sniff(head: bytes) -> str | None:
         if head.startswith(magic):
             return content_type
     return None
+
+
+def _suffixes(content_type: str) -> tuple[str, ...]:
+    for _magic, known, suffixes in SIGNATURES:
+        if known == content_type:
+            return suffixes
+    return ()
+
+
+def suffix_for(content_type: str) -> str:
+    """The extension a file of this (sniffed) content type is stored and served with."""
+    return next(iter(_suffixes(content_type)), "")
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The person's file name with the extension of what the file really is.
+
+    ``invoice.exe`` holding a PDF is ``invoice.pdf``; ``scan.png`` holding a JPEG is
+    ``scan.jpg``; ``photo.jpeg`` holding a JPEG stays as it is.
+    """
+    path = PurePath(PurePath(name or "").name)
+    accepted = _suffixes(content_type)
+    if not path.stem:
+        path = PurePath("document" + path.suffix)
+    if not accepted or path.suffix.lower() in accepted:
+        return path.name
+    return path.stem + accepted[0]
 
 
 def validate_upload(upload: UploadedFile) -> str:

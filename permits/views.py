@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import applicant_required
 
-from . import access, services
+from . import access, services, uploads
 from .forms import STEP_FORMS, AnswerForm, DocumentForm, WithdrawForm
 from .models import Application, Document
 from .workflow import MOVE_LABELS, InvalidTransition, Status, allowed_next, today, transition
@@ -150,7 +150,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment=request.GET.get("inline") != "1",
-        filename=document.original_name,
+        # Named by what the file is, also for documents stored before names followed content.
+        filename=uploads.download_name(document.original_name, document.content_type),
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,7 +6,6 @@ object of another organisation is reachable by changing an id.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import auth, employers, reports, staff
+from . import auth, csvsafe, employers, reports, staff
 from .access import applicant_required, employer_required
 from .forms import ColleagueJoinForm, InviteForm
 from .models import ColleagueInvitation, Sponsorship, User
@@ -215,7 +214,7 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
         def write(self, value: str) -> str:
             return value
 
-    writer = csv.writer(Echo())
+    writer = csvsafe.writer(Echo())
 
     def rows():
         yield writer.writerow(STAFF_CSV_COLUMNS)

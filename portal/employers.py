@@ -244,7 +244,18 @@ def colleague_invitation_problem(invitation: ColleagueInvitation | None) -> str 
         return _("This invitation has already been used.")
     if invitation.expires_at <= timezone.now():
         return _("This invitation has expired. Ask your colleague to invite you again.")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        return _taken_message(invitation.email)
     return None
+
+
+def _taken_message(email: str) -> str:
+    # The address got an account after the invitation was sent (e.g. as a professional).
+    return _(
+        "The address %(email)s already has an account on the portal, so no new account can be "
+        "made with it. If the account is yours, log in with it; otherwise ask the colleague who "
+        "invited you to invite another address. Nothing has been changed."
+    ) % {"email": email}
 
 
 @transaction.atomic
@@ -254,15 +265,19 @@ def colleague_join(*, token: str, full_name: str, password: str, preferred_langu
     if problem:
         raise SponsorshipError(problem)
     assert invitation is not None
-    user = User.objects.create_user(
-        email=invitation.email,
-        password=password,
-        full_name=full_name,
-        preferred_language=preferred_language,
-        kind=User.Kind.EMPLOYER,
-        employer=invitation.employer,
-        employer_confirmed=True,
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                full_name=full_name,
+                preferred_language=preferred_language,
+                kind=User.Kind.EMPLOYER,
+                employer=invitation.employer,
+                employer_confirmed=True,
+            )
+    except IntegrityError:  # an account made with the address since the check above
+        raise SponsorshipError(_taken_message(invitation.email)) from None
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user

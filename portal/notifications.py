@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification, User
@@ -53,12 +54,22 @@ def _rendered(
 
 
 def render_message(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
-    """Render ``templates/emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html``."""
+    """Render ``templates/emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html``.
+
+    The subject and the plain-text body are text, not HTML: names in them stay as typed
+    ("Eve & Co", not "Eve &amp; Co"). Whatever shows them as HTML (the inbox) escapes them there,
+    once. The HTML body is escaped as usual.
+    """
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        body = render_to_string(f"emails/{template}_body.txt", context).strip()
+        subject = render_text(f"emails/{template}_subject.txt", context).strip()
+        body = render_text(f"emails/{template}_body.txt", context).strip()
         html = render_to_string(f"emails/{template}_body.html", context)
     return " ".join(subject.split()), body, html
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping (also in the templates it includes)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def notify(

@@ -276,10 +276,33 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "portal.observability.JsonFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Every handler redacts the secrets in the paths it writes (tokens in URLs).
+    "filters": {"redact": {"()": "portal.observability.RedactSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (a second console line under DEBUG, mail to ADMINS, none set)
+        # are replaced: its records go to the console above, through the redacting filter.
+        "django": {"level": "INFO"},
+        # runserver's request lines: as Django writes them, redacted.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # Our own line per request replaces Django's; runserver keeps its own.
         "django.request": {"level": "ERROR"},
         "portal.request": {"level": "INFO" if not DEBUG else "WARNING"},

@@ -18,8 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
+
+from portal.csvsafe import SafeCSV, SafeXLSX
 
 from . import access, services
 from .forms import OrderForm
@@ -62,7 +63,8 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Profession)
 class ProfessionAdmin(ImportExportModelAdmin, TranslationAdmin):
     resource_classes = [ProfessionResource]
-    formats = [CSV, XLSX]
+    # Neutralised against formulae on export (portal/csvsafe.py).
+    formats = [SafeCSV, SafeXLSX]
     # Kept in the default storage, not a local temp folder: the confirmation may reach another
     # web process than the preview did.
     tmp_storage_class = "import_export.tmp_storages.MediaStorage"

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from portal.csvsafe import restore_cell
+
 from .models import Profession, Sphere
 
 COLUMNS = (
@@ -93,6 +95,9 @@ class ProfessionResource(resources.ModelResource):
         }
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # A cell our export quoted against formulae ("'- ...") comes back as it was.
+        for column, value in row.items():
+            row[column] = restore_cell(value)
         if "code" in row:
             row["code"] = _as_code(row["code"])
 

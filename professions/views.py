@@ -6,7 +6,6 @@ size of the catalogue.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -16,6 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
+
+from portal import csvsafe
 
 from . import services
 from .caching import catalogue_page
@@ -107,9 +108,10 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_open_data_filename("csv")}"'
     response["Access-Control-Allow-Origin"] = "*"
-    writer = csv.DictWriter(response, fieldnames=services.OPEN_DATA_FIELDS)
-    writer.writeheader()
-    writer.writerows(services.open_data_rows())
+    writer = csvsafe.writer(response)
+    writer.writerow(services.OPEN_DATA_FIELDS)
+    for row in services.open_data_rows():
+        writer.writerow([row[field] for field in services.OPEN_DATA_FIELDS])
     return response
 
 

@@ -1,13 +1,17 @@
-"""Country rules for the "Catalogue editors"; crossings and statuses read-only for superusers."""
+"""Country rules for the "Catalogue editors"; crossings and statuses read-only for superusers
+(who may delete a crossing; the person's stored status is renewed at once)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import CountryRule, Crossing, StayStatus
 
 
@@ -51,6 +55,24 @@ class CrossingAdmin(_ReadOnly):
     search_fields = ["person__email", "person__full_name"]
     raw_id_fields = ["person"]
     date_hierarchy = "entry"
+
+    # A superuser may delete crossings here. Every write renews the person's stored status
+    # through the stays services, as the traveller's own pages do, not at the next daily scan.
+
+    def delete_model(self, request: HttpRequest, obj: Crossing) -> None:
+        services.crossing_delete(crossing=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Crossing]) -> None:
+        services.crossings_delete(crossings=queryset)
+
+    def save_model(self, request: HttpRequest, obj: Crossing, form: Any, change: bool) -> None:
+        # Not reachable while crossings are read-only here; kept so that allowing it later
+        # cannot leave a status stale (a crossing moved to another person renews both).
+        with transaction.atomic():
+            before = Crossing.objects.filter(pk=obj.pk).values_list("person_id", flat=True)
+            previous = list(before) if obj.pk else []
+            super().save_model(request, obj, form, change)
+            services.statuses_refresh(person_ids=[obj.person_id, *previous])
 
 
 @admin.register(StayStatus)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from permits.models import Permit
@@ -285,6 +285,35 @@ def crossing_delete(*, crossing: Crossing, on: date | None = None) -> None:
         person = crossing.person
         crossing.delete()
         status_refresh(person=person, on=on or today())
+
+
+def crossings_delete(*, crossings: QuerySet[Crossing], on: date | None = None) -> int:
+    """Remove many recorded stays at once (the admin's "delete selected"); returns how many.
+
+    Each person concerned has their stored status renewed, as ``crossing_delete`` does.
+    """
+    on = on or today()
+    with transaction.atomic():
+        people = _lock_people(crossings.values_list("person_id", flat=True))
+        # By primary key: the admin's queryset may be one that cannot delete (distinct).
+        deleted, _ = Crossing.objects.filter(pk__in=crossings.values("pk")).delete()
+        for person in people:
+            status_refresh(person=person, on=on)
+    return deleted
+
+
+def statuses_refresh(*, person_ids: Iterable[int], on: date | None = None) -> None:
+    """Renew the stored status of these people, after a write outside ``crossing_*`` (the
+    admin's save)."""
+    on = on or today()
+    with transaction.atomic():
+        for person in _lock_people(person_ids):
+            status_refresh(person=person, on=on)
+
+
+def _lock_people(person_ids: Iterable[int]) -> list[User]:
+    # In a fixed order, so that two writers cannot wait on each other.
+    return list(User.objects.select_for_update().filter(pk__in=set(person_ids)).order_by("pk"))
 
 
 # --- Stored statuses -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from permits.models import Application, Permit
 from portal.models import ColleagueInvitation, Notification, Sponsorship
-from tests.factories import UserFactory, sponsor, valid_bin
+from tests.factories import PASSWORD, UserFactory, sponsor, valid_bin
 from tests.permits.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +164,42 @@ class TestColleagues:
         client.logout()
         response = client.get(url)
         assert response.status_code == 400 and "already been used" in response.content.decode()
+
+    def test_an_address_that_got_an_account_since_the_invitation_is_told_what_to_do(
+        self, client, employer_user
+    ):
+        client.force_login(employer_user)
+        client.post(reverse("portal:colleague_invite"), {"colleague-email": "eve@firm.kz"})
+        invitation = ColleagueInvitation.objects.get()
+        client.logout()
+        # Meanwhile the address signs up as a professional.
+        professional = UserFactory(email="eve@firm.kz", full_name="Eve Professional")
+        url = reverse("portal:colleague_join", args=[invitation.token])
+
+        page = client.get(url)
+        response = client.post(
+            url,
+            {
+                "full_name": "Eve Colleague",
+                "preferred_language": "en",
+                "password1": "Sunny-Astana-2026",
+                "password2": "Sunny-Astana-2026",
+            },
+        )
+
+        for answer in (page, response):
+            text = answer.content.decode()
+            assert answer.status_code == 400
+            assert "eve@firm.kz already has an account on the portal" in text
+            assert "log in with it" in text and "invite another address" in text
+        # Nothing lost or changed: the account, its password and the unused invitation.
+        professional.refresh_from_db()
+        assert professional.kind == User.Kind.APPLICANT and professional.employer is None
+        assert professional.full_name == "Eve Professional"
+        assert professional.check_password(PASSWORD)
+        assert User.objects.filter(email__iexact="eve@firm.kz").count() == 1
+        invitation.refresh_from_db()
+        assert invitation.accepted_at is None
 
     def test_an_expired_link_is_refused(self, client, employer_user):
         invitation = ColleagueInvitation.objects.create(

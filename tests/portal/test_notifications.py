@@ -169,3 +169,39 @@ def test_it_survives_redis_being_down_and_delivers_once_after(
     sent = list((mail_dir / "mail").glob("*.log"))
     assert len(sent) == 1, worker.output()
     assert user.email in sent[0].read_text()
+
+
+def test_texts_show_names_as_typed_and_html_escapes_them_once(
+    client, employer_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from portal.models import Sponsorship
+
+    employer_user.employer.name = "Eve & Co <b>"
+    employer_user.employer.save(update_fields=["name"])
+    person = UserFactory(full_name="O'Brien & <i>Sons</i>", preferred_language="en")
+    client.force_login(employer_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:sponsorship_invite"), {"staff-email": person.email})
+    client.force_login(person)
+    token = Sponsorship.objects.get().token
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:sponsorship_answer", args=[token]), {"answer": "accept"})
+
+    invited, accepted = mailoutbox  # to the person, then to the employer
+    assert "Eve & Co <b> invites you" in invited.subject
+    assert "Eve & Co <b> (BIN" in invited.body
+    assert "O'Brien & <i>Sons</i> accepted the sponsorship of Eve & Co <b>." in accepted.body
+    assert accepted.subject.startswith("O'Brien & <i>Sons</i> is now sponsored")
+    for message in (invited, accepted):
+        assert "&amp;" not in message.subject + message.body
+        assert "&#x27;" not in message.subject + message.body
+    html = invited.alternatives[0][0]
+    assert "Eve &amp; Co &lt;b&gt;" in html and "<b>" not in html
+
+    # The inbox shows the stored text escaped once: the name, never its markup or "&amp;amp;".
+    page = client.get("/inbox/").content.decode()
+    assert "Eve &amp; Co &lt;b&gt; invites you" in page
+    assert "Eve &amp; Co &lt;b&gt; (BIN" in page
+    assert "&amp;amp;" not in page and "<b>" not in page

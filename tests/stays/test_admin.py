@@ -1,9 +1,15 @@
-"""Country rules in the admin: catalogue editors change them, reviewers only read them."""
+"""Stays in the admin: catalogue editors change the country rules, reviewers only read them; a
+superuser's deletion of crossings renews the stored status at once."""
+
+from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
-from stays.models import CountryRule
+from stays import services
+from stays.models import CountryRule, Crossing, StayStatus
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,80 @@ def test_reviewers_only_read_and_travellers_see_nothing(client, reviewer, applic
     assert rule.regime == "visa_free"
     client.force_login(applicant)
     assert client.get(LIST).status_code == 302  # to the admin login
+
+
+# --- Crossings: a superuser's deletions renew the stored status at once ----------------------
+
+
+@pytest.fixture
+def superuser(db):
+    return StaffFactory(email="root@gov.kz", is_superuser=True)
+
+
+def _traveller_with_a_violation(email):
+    """A visa-free traveller (30-day single stays) whose stored status shows one violation."""
+    on = services.today()
+    person = UserFactory(email=email, citizenship="DE")
+    short = Crossing.objects.create(
+        person=person, entry=on - timedelta(days=100), exit=on - timedelta(days=95)
+    )
+    long = Crossing.objects.create(
+        person=person, entry=on - timedelta(days=60), exit=on - timedelta(days=20)
+    )
+    services.status_refresh(person=person)
+    assert person.stay_status.violation_count == 1
+    return person, short, long
+
+
+def _status(person):
+    return StayStatus.objects.filter(person=person).first()
+
+
+def test_deleting_a_crossing_in_the_admin_renews_the_status(client, superuser):
+    person, short, long = _traveller_with_a_violation("t1@example.kz")
+    client.force_login(superuser)
+
+    response = client.post(reverse("admin:stays_crossing_delete", args=[long.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    status = _status(person)
+    assert status.violation_count == 0 and status.first_violation_date is None
+    assert status.days_in_window == 6  # the short stay only
+
+
+def test_deleting_selected_crossings_in_the_admin_renews_each_status(client, superuser):
+    first, first_short, first_long = _traveller_with_a_violation("t1@example.kz")
+    second, second_short, second_long = _traveller_with_a_violation("t2@example.kz")
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:stays_crossing_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [first_long.pk, second_short.pk, second_long.pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert _status(first).violation_count == 0 and _status(first).days_in_window == 6
+    assert _status(second) is None  # no crossings left: no status, as the scan would leave
+
+
+def test_crossings_cannot_be_changed_in_the_admin_and_a_save_would_renew(client, rf, superuser):
+    person, short, long = _traveller_with_a_violation("t1@example.kz")
+    other = UserFactory(email="t2@example.kz", citizenship="DE")
+    client.force_login(superuser)
+    url = reverse("admin:stays_crossing_change", args=[long.pk])
+    form = {"person": person.pk, "entry": str(long.entry), "exit": str(long.entry), "note": ""}
+    assert client.post(url, form).status_code == 403
+    assert _status(person).violation_count == 1
+
+    # Should saving be allowed one day, the admin's save renews both people concerned.
+    model_admin = admin.site._registry[Crossing]
+    request = rf.post(url)
+    request.user = superuser
+    long.person = other
+    model_admin.save_model(request, long, form=None, change=True)
+    assert _status(person).violation_count == 0 and _status(person).days_in_window == 6
+    assert _status(other).violation_count == 1 and _status(other).days_in_window == 41
