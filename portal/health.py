@@ -15,7 +15,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -54,11 +54,7 @@ def _redis() -> str:
 def _workers() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "not configured"  # tasks run in the web process
-    try:
-        beat = Heartbeat.objects.filter(name="celery").values_list("at", flat=True).first()
-    except Exception:  # the connection died between the checks
-        log.exception("health: heartbeat check failed")
-        return "failing"
+    beat = Heartbeat.objects.filter(name="celery").values_list("at", flat=True).first()
     if beat is None or timezone.now() - beat > WORKER_STALE_AFTER:
         return "failing"
     return "ok"
@@ -66,8 +62,13 @@ def _workers() -> str:
 
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    checks = {"database": _database(), "redis": _redis()}
-    checks["workers"] = _workers() if checks["database"] == "ok" else "failing"
+    checks = {"database": _database(), "redis": _redis(), "workers": "failing"}
+    if checks["database"] == "ok":
+        try:
+            checks["workers"] = _workers()
+        except DatabaseError:  # the connection died between the checks: the database is failing
+            log.exception("health: database lost during the checks")
+            checks["database"] = "failing"
     if checks["database"] == "failing":
         status, code = "failing", 503
     elif "failing" in checks.values():

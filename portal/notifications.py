@@ -9,12 +9,14 @@ conditional UPDATE before sending, so two workers (or a retry) never send the sa
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 # A claim older than this is taken to belong to a worker that died before sending.
 CLAIM_TIMEOUT = timedelta(minutes=10)
+MARK_SENT_TRIES = 5
 
 
 def _rendered(
@@ -144,13 +147,28 @@ def notify_address(
     return notification
 
 
-def enqueue(notification_id: int) -> bool:
-    """Queue the delivery task; if the broker is unreachable, leave it to the sweeper."""
+# After a failed publish, requests leave the broker alone this long: a paused Redis would
+# otherwise make every request that notifies wait out the broker's timeouts.
+BROKER_RETRY_AFTER = 10.0
+_broker_down_until = 0.0
+
+
+def enqueue(notification_id: int, *, wait_out_failures: bool = True) -> bool:
+    """Queue the delivery task; if the broker is unreachable, leave it to the sweeper.
+
+    After a failure, calls leave the broker alone for ``BROKER_RETRY_AFTER`` seconds; the sweeper
+    (``wait_out_failures=False``) always tries.
+    """
+    global _broker_down_until
     from .tasks import deliver_notification_task
 
+    if wait_out_failures and time.monotonic() < _broker_down_until:
+        return False  # the row stays undelivered and the sweeper queues it
     try:
         deliver_notification_task.apply_async((notification_id,), retry=False)
+        _broker_down_until = 0.0
     except Exception:  # the broker is down: the row stays undelivered and is swept later
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
         log.warning("broker unreachable; notification %s left for the sweeper", notification_id)
         return False
     return True
@@ -195,13 +213,28 @@ def deliver(notification_id: int) -> bool:
         )
         _close_quietly(connection)
         raise
-    Notification.objects.filter(pk=notification_id).update(
-        email_sent_at=timezone.now(),
-        email_attempts=notification.email_attempts + 1,
-        email_error="",
-    )
+    _mark_sent(notification_id, notification.email_attempts + 1)
     _close_quietly(connection)
     return True
+
+
+def _mark_sent(notification_id: int, attempts: int) -> None:
+    """Record that the mail server accepted the e-mail. The claim has expired for nobody yet,
+    so this must not be lost to a dropped database connection: the sweeper would send the
+    e-mail again once the claim times out. Retried on a fresh connection."""
+    sent_at = timezone.now()
+    for attempt in range(MARK_SENT_TRIES):
+        try:
+            Notification.objects.filter(pk=notification_id).update(
+                email_sent_at=sent_at, email_attempts=attempts, email_error=""
+            )
+            return
+        except DatabaseError:
+            log.warning("could not record notification %s as sent; retrying", notification_id)
+            db_connection.close()  # the next query opens a new connection
+            if attempt + 1 == MARK_SENT_TRIES:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 def _close_quietly(connection: Any) -> None:
@@ -225,7 +258,7 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     """Queue delivery again for every undelivered notification; return how many were queued."""
     count = 0
     for pk in undelivered(older_than).values_list("pk", flat=True).iterator():
-        if not enqueue(pk):
+        if not enqueue(pk, wait_out_failures=False):
             break
         count += 1
     return count

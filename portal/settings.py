@@ -215,11 +215,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: fail fast, the outbox sweeper
 # re-enqueues what did not reach the broker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "max_retries": 1,
+    "max_retries": 0,
     "interval_start": 0,
     "interval_step": 0.2,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 10,
+    "socket_connect_timeout": 1,
+    # Above kombu's 1 s BRPOP poll (the worker); a publish never waits on a paused Redis longer.
+    "socket_timeout": 2,
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

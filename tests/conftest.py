@@ -88,8 +88,10 @@ def use_broker(url: str) -> None:
     """Point this process's Celery app at ``url``, dropping cached connections."""
     from kombu import pools
 
+    from portal import notifications
     from portal.celery import app
 
+    notifications._broker_down_until = 0.0  # a new broker: no failure of the old one counts
     app.conf.broker_url = url
     pools.reset()  # kombu keeps connection pools per URL, process-wide
     app._pool = None

@@ -47,9 +47,17 @@ class HttpClient:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect
         )
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None) -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body, method=method)
+        request = urllib.request.Request(
+            self.base_url + path, data=body, method=method, headers=headers or {}
+        )
         request.add_header("Accept-Language", "en")
         if self.forwarded_for:
             request.add_header("X-Forwarded-For", self.forwarded_for)
@@ -58,7 +66,7 @@ class HttpClient:
         try:
             with self.opener.open(request, timeout=30) as response:
                 status, headers, raw = response.status, response.headers, response.read()
-        except urllib.error.HTTPError as error:
+        except urllib.error.HTTPError as error:  # 304 and 4xx/5xx come here
             status, headers, raw = error.code, error.headers, error.read()
         return Answer(status, {k.lower(): v for k, v in headers.items()}, raw.decode("utf-8"))
 

@@ -7,6 +7,7 @@ The shared Redis on 6379 is never touched: each test that needs a broker starts 
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import socketserver
 import subprocess
@@ -28,6 +29,11 @@ def _media_in_tmp(settings, tmp_path):
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
+
+
+@pytest.fixture
+def committed(django_db_serialized_rollback, transactional_db):
+    """Writes are committed, so a worker process sees them; seeded rows are restored after."""
 
 
 def free_port() -> int:
@@ -82,8 +88,18 @@ class RedisServer:
     def kill(self) -> None:
         """Kill the server outright (SIGKILL): whatever it held in memory is gone."""
         if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a paused server must die too
             self.proc.kill()
             self.proc.wait(timeout=10)
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): connections are accepted by the kernel, never answered."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
 
     def unacked(self) -> dict[bytes, bytes]:
         """Messages delivered to a worker but not yet acknowledged (kombu's Redis transport)."""
@@ -129,8 +145,9 @@ class FakeSMTPServer:
     message at once and holds the reply to the QUIT that follows it.
     """
 
-    def __init__(self, stall: str | None = None) -> None:
+    def __init__(self, stall: str | None = None, before_accept=None) -> None:
         self.stall = stall
+        self.before_accept = before_accept  # called once the message is in, before the 250
         self.messages: list[bytes] = []
         self.stalled = threading.Event()
         self._release = threading.Event()
@@ -201,6 +218,8 @@ class FakeSMTPServer:
                         return  # the client died before we accepted: nothing delivered
                     with self._lock:
                         self.messages.append(b"".join(lines))
+                    if self.before_accept is not None:
+                        self.before_accept()
                     reply("250 2.0.0 accepted")
                 elif verb == b"QUIT":
                     if self._stall_here("quit"):
@@ -217,8 +236,8 @@ class FakeSMTPServer:
 def smtp_factory() -> Iterator:
     servers: list[FakeSMTPServer] = []
 
-    def make(stall: str | None = None) -> FakeSMTPServer:
-        servers.append(FakeSMTPServer(stall))
+    def make(stall: str | None = None, before_accept=None) -> FakeSMTPServer:
+        servers.append(FakeSMTPServer(stall, before_accept))
         return servers[-1]
 
     try:

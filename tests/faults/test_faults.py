@@ -30,11 +30,6 @@ NO_HANG = 10.0
 VISIBILITY_TIMEOUT = timedelta(hours=1)
 
 
-@pytest.fixture
-def committed(django_db_serialized_rollback, transactional_db):
-    """Writes are committed, so a worker process sees them; seeded rows are restored after."""
-
-
 def _submit_through_the_page(client, application: Application) -> float:
     client.force_login(application.applicant)
     started = time.monotonic()
