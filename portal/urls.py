@@ -37,6 +37,7 @@ portal_patterns = (
         path("join/<str:token>/", employer_views.colleague_join, name="colleague_join"),
         path("profile/", views.profile, name="profile"),
         path("inbox/", views.inbox, name="inbox"),
+        path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
         path("language/", views.set_language, name="set_language"),
     ],
     "portal",

@@ -203,17 +203,40 @@ def set_language(request):
 
 @login_required
 def inbox(request):
-    """The person's notifications, newest first; opening the inbox marks them read."""
+    """The person's notifications, newest first. Reading changes nothing: they are marked read
+    by the person's own POST (one, or all)."""
     from django.core.paginator import Paginator
 
     page = Paginator(Notification.objects.filter(recipient=request.user), 20).get_page(
         request.GET.get("page")
     )
     unread = {n.pk for n in page if n.read_at is None}
-    response = render(request, "portal/inbox.html", {"page": page, "unread": unread})
-    if unread:
-        mark_read(user=request.user, notification_ids=list(unread))
-    return response
+    return render(
+        request,
+        "portal/inbox.html",
+        {"page": page, "unread": unread, "has_unread": bool(unread) or _has_unread(request.user)},
+    )
+
+
+def _has_unread(user) -> bool:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    """Mark one of the person's notifications read (``notification``), or all of them."""
+    value = request.POST.get("notification", "")
+    if value:
+        if not value.isdigit():
+            return redirect("portal:inbox")
+        mark_read(user=request.user, notification_ids=[int(value)])
+    else:
+        mark_read(user=request.user)
+        messages.success(request, _("All your notifications are marked as read."))
+    page = request.POST.get("page", "")
+    target = reverse("portal:inbox")
+    return redirect(f"{target}?page={page}" if page.isdigit() else target)
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -45,7 +45,7 @@ def _sign_up_in_russian(page):
 
 
 def _apply(page, profession, employer_bin, files):
-    page.click("main a[href='/permits/apply/']")
+    page.click("main form[action='/permits/apply/'] button")
     assert "/step/personal/" in page.url
     check(page, "application-personal")
     page.fill("#id_full_name", "Иван Петров")

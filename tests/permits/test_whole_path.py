@@ -23,7 +23,7 @@ def test_the_whole_path_from_draft_to_permit(client, celery_worker_process):
     profession = listed_profession()
 
     client.force_login(applicant)
-    client.get(reverse("permits:apply") + f"?profession={profession.pk}")
+    client.post(reverse("permits:apply"), {"profession": profession.pk})
     application = Application.objects.get(applicant=applicant)
     for step, data in {
         "personal": {

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from permits.models import Application, Document
+from portal.models import Notification
 from portal.roles import REVIEWERS
 from stays.models import CountryRule, Crossing
 from stays.services import status_refresh
@@ -206,6 +207,7 @@ ROUTES: dict[str, Route] = {
     "portal:staff_dashboard": Route(FOR_STAFF),
     "portal:profile": Route(FOR_USERS),
     "portal:inbox": Route(FOR_USERS),
+    "portal:inbox_mark_read": Route(expect(anonymous=LOGIN, users=405)),
     # --- portal: employers ---
     "portal:member_decide": Route(POST_FOR_EMPLOYERS, lambda w: [w.pending_member_a.pk]),
     "portal:sponsorship_invite": Route(POST_FOR_EMPLOYERS),
@@ -231,16 +233,10 @@ ROUTES: dict[str, Route] = {
     "professions:open_data_csv": Route(PUBLIC),
     "professions:open_data_json": Route(PUBLIC),
     # --- permits: applicant pages ---
-    # A's application is under way: "apply" leads to it. B's was decided: a new draft of B's
-    # starts and B is sent to its first step.
+    # A's application is under way: "apply" leads to it. B's was decided: B gets the "Start an
+    # application" button (only its POST starts a draft).
     "permits:apply": Route(
-        expect(
-            anonymous=LOGIN,
-            applicant_a=TO_DETAIL_A,
-            applicant_b=Redirect("/permits/"),
-            employers=403,
-            staff=403,
-        )
+        expect(anonymous=LOGIN, applicant_a=TO_DETAIL_A, applicant_b=200, employers=403, staff=403)
     ),
     "permits:detail": Route(A_OBJECT, APP_A),
     # Submitted, so no longer editable: the wizard sends A back to the detail page.
@@ -434,6 +430,18 @@ def _member_a(w: World) -> tuple[Any, ...]:
     return (w.pending_member_a.employer_id, w.pending_member_a.employer_confirmed)
 
 
+def _unread_a(w: World) -> list[int]:
+    return list(
+        Notification.objects.filter(recipient=w.applicant_a, read_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _applications(w: World) -> int:
+    return Application.objects.count()
+
+
 def _feed_a(w: World) -> str:
     w.feed_a.refresh_from_db()
     return w.feed_a.token
@@ -547,6 +555,18 @@ ATTEMPTS = [
         lambda w: {"file": _csv(f"person,entry,exit\n{w.applicant_a.email},{STAY}\n")},
         says="Nobody your organisation sponsors",
     ),
+    # B marks "all" read, or names A's notification: B's own only.
+    Attempt(
+        "portal:inbox_mark_read",
+        NO_ARGS,
+        "applicant_b",
+        Redirect("portal:inbox"),
+        _unread_a,
+        lambda w: {"notification": _unread_a(w)[0]},
+    ),
+    Attempt("portal:inbox_mark_read", NO_ARGS, "employer_a", Redirect("portal:inbox"), _unread_a),
+    Attempt("permits:apply", NO_ARGS, "employer_a", 403, _applications),
+    Attempt("permits:apply", NO_ARGS, "reviewer", 403, _applications),
     # B makes a new calendar address: B's own; A's keeps working.
     Attempt("stays:calendar_regenerate", NO_ARGS, "applicant_b", Redirect("/stays/"), _feed_a),
     Attempt("stays:calendar_regenerate", NO_ARGS, "employer_a", 403, _feed_a),
