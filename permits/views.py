@@ -78,7 +78,36 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 def _wizard_context(application: Application, current: str) -> dict[str, object]:
-    return {"application": application, "steps": STEPS, "current": current}
+    return {
+        "application": application,
+        "steps": STEPS,
+        "current": current,
+        "named": named_employer(application)
+        if current in (Application.Step.EMPLOYER, "review")
+        else None,
+    }
+
+
+def named_employer(application: Application) -> dict[str, object]:
+    """The organisation the applicant named, as the applicant must see it: its registered name
+    only if the ministry verified it, and whether it accepted to sponsor them."""
+    from portal.models import Sponsorship
+
+    bin_ = application.employer_bin
+    employer = application.employer
+    if not bin_:
+        return {"bin": ""}
+    if employer is None or employer.bin != bin_ or not employer.is_verified:
+        employer = services.verified_employer(bin_)
+    sponsorship = None
+    if employer is not None:
+        sponsorship = (
+            Sponsorship.objects.filter(person_id=application.applicant_id, employer=employer)
+            .exclude(status=Sponsorship.Status.INVITED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    return {"bin": bin_, "employer": employer, "sponsorship": sponsorship}
 
 
 @applicant_required
@@ -222,6 +251,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "permits/detail.html",
         {
             "application": application,
+            "named": named_employer(application),
             "changes": changes,
             "permit": getattr(application, "permit", None)
             if application.status == Status.APPROVED

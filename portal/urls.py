@@ -27,6 +27,21 @@ portal_patterns = (
             employer_views.sponsorship_end,
             name="sponsorship_end",
         ),
+        path(
+            "employer/requests/<int:pk>/",
+            employer_views.sponsorship_request_answer,
+            name="sponsorship_request_answer",
+        ),
+        path(
+            "employer/registration/",
+            views.employer_registration_send,
+            name="employer_registration_send",
+        ),
+        path(
+            "employer/<int:pk>/registration-certificate/",
+            views.employer_registration,
+            name="employer_registration",
+        ),
         path("employer/staff.csv", employer_views.staff_csv, name="staff_csv"),
         path("employer/report/", employer_views.report, name="employer_report"),
         path("employer/report.pdf", employer_views.report_pdf, name="employer_report_pdf"),

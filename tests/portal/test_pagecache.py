@@ -444,7 +444,9 @@ def test_an_import_for_a_person_without_limits_shows_at_once(client, applicant):
 
 def test_the_application_page_shows_a_renamed_employer(client, applicant, employer_user):
     employer = employer_user.employer
-    application = ApplicationFactory(applicant=applicant, employer=employer)
+    application = ApplicationFactory(
+        applicant=applicant, employer=employer, employer_bin=employer.bin
+    )
     client.force_login(applicant)
     url = reverse("permits:detail", args=[application.pk])
     _visit(client, url)

@@ -4,18 +4,17 @@ every role, and no row of any table may appear, disappear or change.
 A link prefetch, a crawler or a cross-site ``<img src>`` makes GET requests on a person's behalf;
 only a POST (with its CSRF token) may write. The URLs come from the resolver, with the world
 and the arguments of the access matrix (``test_url_matrix.py``); a pattern left without a URL
-here fails ``test_every_pattern_is_requested``. The snapshot covers every table of every
-installed model (``apps.get_models``, many-to-many tables included), column by column.
+here fails ``test_every_pattern_is_requested``. The snapshot (``tests/tables.py``) covers
+every table of every installed model (``apps.get_models``, many-to-many tables included), column
+by column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -27,6 +26,8 @@ from permits.workflow import today
 from portal.models import Notification
 from portal.roles import REVIEWERS
 from stays.models import Crossing
+from tests import tables
+from tests.tables import snapshot
 
 from .conftest import ROLES, World
 from .test_url_matrix import (
@@ -57,16 +58,6 @@ SESSION_WRITES = {"password_reset_confirm"}
 SESSION_TABLE = "django_session"
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, every column, in primary-key order."""
-    state: dict[str, list[tuple[Any, ...]]] = {}
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.proxy:
-            continue  # the same table as its concrete model
-        state[model._meta.db_table] = list(model._base_manager.order_by("pk").values_list())
-    return state
-
-
 def changed_tables(
     before: dict[str, list], after: dict[str, list], own_session: str | None = None
 ) -> list[str]:
@@ -75,7 +66,7 @@ def changed_tables(
             {**state, SESSION_TABLE: [r for r in state[SESSION_TABLE] if r[0] != own_session]}
             for state in (before, after)
         )
-    return sorted(table for table in before if before[table] != after[table])
+    return tables.changed_tables(before, after)
 
 
 def _admin_urls(world: World) -> Iterator[tuple[str, str]]:
