@@ -21,12 +21,7 @@ EMPLOYER_PASSWORD = "Golden-Eagle-2026"
 def _fits(page) -> None:
     """Nothing wider than the phone's screen: no sideways scrolling."""
     width = page.evaluate("() => document.documentElement.scrollWidth")
-    wide = page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > 376)
-        .slice(0, 5).map((e) => e.tagName + '.' + e.className)"""
-    )
-    assert width <= PHONE["width"], (page.url, width, wide)
+    assert width <= PHONE["width"], (page.url, width)
 
 
 def _decide(page, employer: Employer, decision: str, reason: str = "") -> None:
