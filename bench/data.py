@@ -261,9 +261,17 @@ def _professions(rng: random.Random, on: date) -> list[Profession]:
 
 
 def _employers(rng: random.Random) -> list[Employer]:
-    rows = [Employer(bin=_bin(rng), name=EMPLOYER_NAME, address="Astana, Mangilik El 55")]
+    # Verified: an unverified organisation sees nobody (its dashboard is the waiting page).
+    verified = Employer.Status.VERIFIED
+    rows = [
+        Employer(
+            bin=_bin(rng), name=EMPLOYER_NAME, address="Astana, Mangilik El 55", status=verified
+        )
+    ]
     rows += [
-        Employer(bin=_bin(rng), name=f"Employer {n:02d} (bench) LLP", address="Almaty")
+        Employer(
+            bin=_bin(rng), name=f"Employer {n:02d} (bench) LLP", address="Almaty", status=verified
+        )
         for n in range(1, 41)
     ]
     return Employer.objects.bulk_create(rows)

@@ -81,7 +81,8 @@ def _walk(application: Application, final: str, reviewer: User) -> None:
 
 
 def load(users: dict[str, User]) -> None:
-    """Anna (the demo applicant) has a case awaiting her answer; four other people show the rest."""
+    """Anna (the demo applicant) has a case awaiting her answer; four other people show the rest
+    (one of them asks the demo employer to sponsor him)."""
     reviewer, employer_user = users["reviewer"], users["employer"]
     employer = employer_user.employer
     if not Application.objects.filter(applicant=users["applicant"]).exists():
@@ -113,5 +114,14 @@ def load(users: dict[str, User]) -> None:
                 employer=employer,
                 person=person,
                 defaults={"email": email, "status": Sponsorship.Status.ACTIVE},
+            )
+        elif final == Status.DRAFT:
+            # Kenji named the demo employer in his draft: a request it can accept or decline.
+            application.employer, application.employer_bin = employer, employer.bin
+            application.save()
+            Sponsorship.objects.get_or_create(
+                employer=employer,
+                person=person,
+                defaults={"email": email, "status": Sponsorship.Status.REQUESTED},
             )
         _walk(application, final, reviewer)

@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.identifiers import is_valid_bin
-from portal.models import Employer
 
 from .models import Application, DocumentType, passport_problem
 from .uploads import validate_upload
@@ -117,8 +116,8 @@ class EmployerForm(_StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["employer_bin"].help_text = _(
-            "Optional. The 12-digit BIN of the organisation that sponsors you; it will follow "
-            "your application."
+            "Optional. The 12-digit BIN of the organisation that sponsors you. It is asked to "
+            "accept; once it does, it follows your application (never your documents)."
         )
 
     def clean_employer_bin(self) -> str:
@@ -129,13 +128,17 @@ class EmployerForm(_StepForm):
             raise forms.ValidationError(
                 _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
             )
-        employer = Employer.objects.filter(bin=value).first()
+        from .services import verified_employer
+
+        employer = verified_employer(value)
         if employer is None:
             raise forms.ValidationError(
                 _(
-                    "No organisation with this BIN uses the portal yet. Ask your employer to "
-                    "register, or leave this empty."
+                    "The BIN %(bin)s is not a verified organisation on the portal. Check the "
+                    "number, or ask your employer to register and be verified by the ministry; "
+                    "or leave this empty."
                 )
+                % {"bin": value}
             )
         from portal.employers import sponsor_of
 

@@ -34,6 +34,11 @@ def application_start(*, applicant: User, profession: Any = None) -> Application
         )
 
 
+def verified_employer(bin_: str) -> Employer | None:
+    """The verified organisation with this BIN, the only one an applicant can name."""
+    return Employer.objects.filter(bin=bin_, status=Employer.Status.VERIFIED).first()
+
+
 @transaction.atomic
 def application_step_save(*, application: Application, step: str, form: Any) -> Application:
     """Save one step's form and mark the step complete."""
@@ -41,15 +46,18 @@ def application_step_save(*, application: Application, step: str, form: Any) -> 
         raise PermissionError("application not editable")
     application = form.save(commit=False)
     if step == Application.Step.EMPLOYER:
-        bin_ = application.employer_bin
-        application.employer = Employer.objects.filter(bin=bin_).first() if bin_ else None
-        if application.employer is not None:
-            # Naming the employer is the professional's acceptance of the sponsorship.
-            from portal.employers import sponsorship_from_application
+        from portal import employers
 
-            sponsorship_from_application(
+        bin_ = application.employer_bin
+        application.employer = verified_employer(bin_) if bin_ else None
+        if application.employer is not None:
+            # Naming the employer asks it to sponsor the professional: it sees nothing of them
+            # until it accepts.
+            employers.sponsorship_request(
                 person=application.applicant, employer=application.employer
             )
+        else:
+            employers.sponsorship_requests_withdraw(person=application.applicant)
     if step not in application.completed_steps:
         application.completed_steps = [*application.completed_steps, step]
     application.save()
@@ -104,15 +112,15 @@ def permit_issue(*, application: Application, on: date) -> Permit:
 
 
 def employer_recipients(application: Application) -> list[User]:
-    """Users of the organisation that actively sponsors the applicant, told of the progress."""
+    """Users of the organisation that actively sponsors the applicant, told of the progress
+    (only while they see it: ``portal.access.organisation_users``)."""
+    from portal.access import organisation_users
     from portal.models import Sponsorship
 
     sponsors = Sponsorship.objects.filter(
         person_id=application.applicant_id, status=Sponsorship.Status.ACTIVE
     ).values("employer_id")
-    return list(
-        User.objects.filter(employer_id__in=sponsors, employer_confirmed=True, is_active=True)
-    )
+    return list(organisation_users(sponsors))
 
 
 def notify_status_change(change: StatusChange) -> None:

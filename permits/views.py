@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import applicant_required
 
@@ -46,15 +46,30 @@ def _step_url(application: Application, step: str) -> HttpResponse:
     return redirect("permits:step", application.pk, step)
 
 
-@applicant_required
-def apply(request: HttpRequest) -> HttpResponse:
-    """Start an application (or resume the open one), optionally with a chosen profession."""
+def _chosen_profession(value: str):
     from professions.models import Profession
 
-    profession = None
-    if request.GET.get("profession", "").isdigit():
-        profession = Profession.objects.listed().filter(pk=request.GET["profession"]).first()
-    application = services.application_start(applicant=request.user, profession=profession)
+    if not value.isdigit():
+        return None
+    return Profession.objects.listed().filter(pk=value).first()
+
+
+@applicant_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """Start an application (or resume the open one), optionally with a chosen profession.
+
+    Only a POST starts one: a GET (a link, a prefetch, a crawler) leads to the open application
+    if there is one, and otherwise shows the "Start an application" button.
+    """
+    if request.method == "POST":
+        profession = _chosen_profession(request.POST.get("profession", ""))
+        application = services.application_start(applicant=request.user, profession=profession)
+    else:
+        application = access.applications_for_applicant(request.user).open().first()
+        if application is None:
+            profession = _chosen_profession(request.GET.get("profession", ""))
+            return render(request, "permits/apply.html", {"profession": profession})
     if not application.is_editable_by_applicant():
         messages.info(request, _("You already have an application under way."))
         return redirect("permits:detail", application.pk)
@@ -62,7 +77,36 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 def _wizard_context(application: Application, current: str) -> dict[str, object]:
-    return {"application": application, "steps": STEPS, "current": current}
+    return {
+        "application": application,
+        "steps": STEPS,
+        "current": current,
+        "named": named_employer(application)
+        if current in (Application.Step.EMPLOYER, "review")
+        else None,
+    }
+
+
+def named_employer(application: Application) -> dict[str, object]:
+    """The organisation the applicant named, as the applicant must see it: its registered name
+    only if the ministry verified it, and whether it accepted to sponsor them."""
+    from portal.models import Sponsorship
+
+    bin_ = application.employer_bin
+    employer = application.employer
+    if not bin_:
+        return {"bin": ""}
+    if employer is None or employer.bin != bin_ or not employer.is_verified:
+        employer = services.verified_employer(bin_)
+    sponsorship = None
+    if employer is not None:
+        sponsorship = (
+            Sponsorship.objects.filter(person_id=application.applicant_id, employer=employer)
+            .exclude(status=Sponsorship.Status.INVITED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    return {"bin": bin_, "employer": employer, "sponsorship": sponsorship}
 
 
 @applicant_required
@@ -206,6 +250,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "permits/detail.html",
         {
             "application": application,
+            "named": named_employer(application),
             "changes": changes,
             "permit": getattr(application, "permit", None)
             if application.status == Status.APPROVED

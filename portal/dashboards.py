@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import User
+from .models import Sponsorship, User
 
 
 def applicant_context(user: User) -> dict[str, Any]:
@@ -20,6 +20,11 @@ def applicant_context(user: User) -> dict[str, Any]:
             "portal/_sponsor.html",
         ],
         "sponsorship": sponsor_of(user),
+        "sponsorship_request": Sponsorship.objects.filter(
+            person=user, status=Sponsorship.Status.REQUESTED
+        )
+        .select_related("employer")
+        .first(),
     }
     context.update(permits_dashboard.applicant_summary(user))
     context.update(stays_dashboard.applicant_summary(user))

@@ -61,6 +61,13 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "invitations": Sponsorship.objects.filter(
             employer=employer, status=Sponsorship.Status.INVITED
         ),
+        # Only what the decision needs: the name and address the person signed up with.
+        "requests": Sponsorship.objects.filter(
+            employer=employer, status=Sponsorship.Status.REQUESTED
+        )
+        .select_related("person")
+        .only("pk", "created_at", "employer_id", "person__full_name", "person__email")
+        .order_by("created_at", "pk"),
         "invite_form": InviteForm(prefix="staff"),
         "colleague_form": InviteForm(prefix="colleague"),
         "pending_members": User.objects.filter(employer=employer, employer_confirmed=False),
@@ -123,6 +130,32 @@ def sponsorship_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The sponsorship has ended."))
+    return redirect("portal:employer_dashboard")
+
+
+@employer_required
+@require_POST
+def sponsorship_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or decline a professional's request to be sponsored (named in an application)."""
+    sponsorship = get_object_or_404(
+        Sponsorship,
+        pk=pk,
+        employer=request.user.employer,
+        status=Sponsorship.Status.REQUESTED,
+    )
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        messages.error(request, _("Choose to accept or to decline the request."))
+        return redirect("portal:employer_dashboard")
+    try:
+        employers.sponsorship_request_answer(
+            sponsorship=sponsorship, by=request.user, accept=answer == "accept"
+        )
+    except employers.SponsorshipError as error:
+        messages.error(request, str(error))
+    else:
+        text = _("You now sponsor %(name)s.") if answer == "accept" else _("You declined %(name)s.")
+        messages.success(request, text % {"name": sponsorship.person.full_name})
     return redirect("portal:employer_dashboard")
 
 

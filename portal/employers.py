@@ -137,8 +137,16 @@ def sponsorship_answer(*, token: str, user: User, accept: bool) -> Sponsorship:
 
 
 @transaction.atomic
-def sponsorship_from_application(*, person: User, employer: Employer) -> Sponsorship:
-    """The applicant named this employer's BIN: the applicant's own act is the acceptance."""
+def sponsorship_request(*, person: User, employer: Employer) -> Sponsorship:
+    """The applicant named this employer's BIN: a request, active once the organisation accepts.
+
+    Only a verified organisation can be named. Naming it again changes nothing; naming another
+    one withdraws the request still waiting (``sponsorship_requests_withdraw``).
+    """
+    if not employer.is_verified:
+        raise SponsorshipError(
+            _("No verified organisation with this BIN uses the portal: it cannot sponsor you.")
+        )
     current = sponsor_of(person)
     if current is not None:
         if current.employer_id == employer.pk:
@@ -150,15 +158,76 @@ def sponsorship_from_application(*, person: User, employer: Employer) -> Sponsor
             )
             % {"name": current.employer.name}
         )
+    sponsorship_requests_withdraw(person=person, keep=employer)
+    waiting = Sponsorship.objects.filter(
+        person=person, employer=employer, status=Sponsorship.Status.REQUESTED
+    ).first()
+    if waiting is not None:
+        return waiting
     sponsorship = Sponsorship.objects.create(
         employer=employer,
         person=person,
         email=person.email,
-        status=Sponsorship.Status.ACTIVE,
-        accepted_at=timezone.now(),
+        status=Sponsorship.Status.REQUESTED,
     )
-    _tell_employer(sponsorship, "sponsorship_accepted")
+    _tell_employer(sponsorship, "sponsorship_requested")
     return sponsorship
+
+
+def sponsorship_requests_withdraw(*, person: User, keep: Employer | None = None) -> int:
+    """End the person's requests still waiting for an answer (but the one to ``keep``)."""
+    waiting = Sponsorship.objects.filter(person=person, status=Sponsorship.Status.REQUESTED)
+    if keep is not None:
+        waiting = waiting.exclude(employer=keep)
+    count = 0
+    for sponsorship in waiting:  # one by one: each save renews its organisation's pages
+        sponsorship.status = Sponsorship.Status.ENDED
+        sponsorship.ended_at = timezone.now()
+        sponsorship.save(update_fields=["status", "ended_at"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def sponsorship_request_answer(*, sponsorship: Sponsorship, by: User, accept: bool) -> Sponsorship:
+    """The organisation accepts or declines a professional's request; the professional is told."""
+    # Lock the request only (the person is on the nullable side of a join).
+    locked = Sponsorship.objects.select_for_update(of=("self",)).select_related(
+        "employer", "person"
+    )
+    locked = locked.get(pk=sponsorship.pk)
+    if not (by.is_employer and by.employer_id == locked.employer_id):
+        raise SponsorshipError(_("You cannot answer this request."))
+    if locked.status != Sponsorship.Status.REQUESTED or locked.person is None:
+        raise SponsorshipError(_("This request has already been answered or withdrawn."))
+    now = timezone.now()
+    if accept:
+        if sponsor_of(locked.person) is not None:
+            raise SponsorshipError(
+                _("This person is already sponsored by an organisation: the request stays open.")
+            )
+        locked.status = Sponsorship.Status.ACTIVE
+        locked.accepted_at = now
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as error:  # a concurrent acceptance elsewhere
+            raise SponsorshipError(
+                _("This person is already sponsored by an organisation.")
+            ) from error
+    else:
+        locked.status = Sponsorship.Status.DECLINED
+        locked.ended_at = now
+        locked.save()
+    notify(
+        recipient=locked.person,
+        kind="sponsorship.request_answered",
+        template="sponsorship_request_answered",
+        context={"employer": locked.employer, "accepted": accept},
+        link=reverse("portal:applicant_dashboard"),
+        event_key=f"sponsorship:{locked.pk}:request_answered",
+    )
+    return locked
 
 
 @transaction.atomic
@@ -190,9 +259,9 @@ def sponsorship_end(*, sponsorship: Sponsorship, by: User) -> None:
 
 
 def _tell_employer(sponsorship: Sponsorship, template: str) -> None:
-    for user in User.objects.filter(
-        employer_id=sponsorship.employer_id, employer_confirmed=True, is_active=True
-    ):
+    from .access import organisation_users
+
+    for user in organisation_users([sponsorship.employer_id]):
         notify(
             recipient=user,
             kind=f"sponsorship.{template}",

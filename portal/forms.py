@@ -82,21 +82,54 @@ class ApplicantSignupForm(_SignupBase):
         self.fields["citizenship"].required = True
 
 
+def _verified(bin_: str) -> Employer | None:
+    return Employer.objects.filter(bin=bin_, status=Employer.Status.VERIFIED).first()
+
+
+class RegistrationDocumentField(forms.FileField):
+    """The organisation's state registration certificate: PDF, JPEG or PNG, judged by content
+    (``permits.uploads.validate_upload``); ``clean`` returns the file with ``content_type`` set
+    to what its content is."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("State registration certificate (PDF, JPEG or PNG, 10 MB)"))
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        from permits.uploads import validate_upload
+
+        upload = super().clean(data, initial)
+        if upload:
+            upload.content_type = validate_upload(upload)
+        return upload
+
+
 class EmployerSignupForm(_SignupBase):
     bin = forms.CharField(
         label=_("Organisation BIN"),
         max_length=12,
         min_length=12,
         validators=[validate_bin],
-        help_text=_("12 digits. If your organisation is already registered you join it."),
+        help_text=_(
+            "12 digits. If your organisation is registered and verified already, you join it "
+            "once a colleague confirms you."
+        ),
     )
     organisation_name = forms.CharField(
         label=_("Organisation name"),
         max_length=200,
         required=False,
-        help_text=_("Needed only when the organisation is not registered yet."),
+        help_text=_("As on the state registration certificate. Not needed to join."),
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    registration_document = RegistrationDocumentField(
+        required=False,
+        help_text=_(
+            "Ministry staff check the organisation against it before it sees anyone's data. "
+            "Not needed to join a verified organisation."
+        ),
+    )
 
     field_order = [
         "full_name",
@@ -104,6 +137,7 @@ class EmployerSignupForm(_SignupBase):
         "bin",
         "organisation_name",
         "address",
+        "registration_document",
         "preferred_language",
         "password1",
         "password2",
@@ -115,13 +149,29 @@ class EmployerSignupForm(_SignupBase):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         bin_ = cleaned.get("bin")
-        if bin_ and not cleaned.get("organisation_name"):
-            if not Employer.objects.filter(bin=bin_).exists():
+        if bin_ and _verified(bin_) is None:
+            if not cleaned.get("organisation_name"):
                 self.add_error(
                     "organisation_name",
-                    _("No organisation with this BIN is registered yet: give its name."),
+                    _("No verified organisation has this BIN yet: give its name."),
+                )
+            if not cleaned.get("registration_document") and "registration_document" not in (
+                self.errors
+            ):
+                self.add_error(
+                    "registration_document",
+                    _(
+                        "No verified organisation has this BIN yet: upload its state "
+                        "registration certificate."
+                    ),
                 )
         return cleaned
+
+
+class RegistrationDocumentForm(forms.Form):
+    """A corrected registration certificate, sent from the waiting page."""
+
+    registration_document = RegistrationDocumentField()
 
 
 class ProfileForm(_CrispyMixin, forms.ModelForm):

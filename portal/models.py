@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -21,13 +24,31 @@ def validate_bin(value: str) -> None:
         )
 
 
+def _registration_path(instance: Employer, filename: str) -> str:
+    # The stored name is random: the uploader's file name never reaches the disk. Outside any
+    # served URL (no MEDIA_URL is routed): only ``portal:employer_registration`` serves it.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"registrations/{uuid.uuid4().hex}{suffix}"
+
+
 class Employer(models.Model):
-    """An organisation that sponsors foreign professionals, identified by its BIN."""
+    """An organisation that sponsors foreign professionals, identified by its BIN.
+
+    It is a *claim* on the BIN until ministry staff verify it against its state registration
+    certificate: only a verified organisation sees anyone's data or can be named by a
+    professional. Several claims may name the same BIN (a company is never locked out by
+    someone who registered its BIN first); at most one of them is verified.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        REFUSED = "refused", _("Refused")
 
     bin = models.CharField(
         _("BIN"),
         max_length=12,
-        unique=True,
+        db_index=True,
         validators=[validate_bin],
         help_text=_("Business identification number: 12 digits."),
     )
@@ -36,14 +57,75 @@ class Employer(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+    )
+    registration_document = models.FileField(
+        _("state registration certificate"),
+        upload_to=_registration_path,
+        max_length=300,
+        blank=True,
+    )
+    document_name = models.CharField(_("file name"), max_length=200, blank=True)
+    document_content_type = models.CharField(_("type"), max_length=50, blank=True)
+    document_uploaded_at = models.DateTimeField(_("uploaded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bin"],
+                condition=models.Q(status="verified"),
+                name="one_verified_employer_per_bin",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.bin})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    def last_refusal(self) -> EmployerStatusChange | None:
+        """The refusal in force (with its reason), if the organisation is refused."""
+        if self.status != self.Status.REFUSED:
+            return None
+        return self.status_changes.filter(to_status=self.Status.REFUSED).last()
+
+
+class EmployerStatusChange(models.Model):
+    """One step of an organisation's verification: who, when, from, to, and why (refusals)."""
+
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("employer"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Employer.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Employer.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("verification step")
+        verbose_name_plural = _("verification history")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.employer}: {self.from_status or '—'} → {self.to_status}"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -103,8 +185,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
-    # The first person of an organisation is confirmed at sign-up; anyone joining later waits
-    # until a confirmed colleague accepts them, so knowing a BIN is not enough to see its staff.
+    # The person who registers an organisation is confirmed at sign-up; anyone joining a verified
+    # organisation later waits until a confirmed colleague accepts them, so knowing a BIN is not
+    # enough to see its staff. (The organisation itself waits for the ministry's verification.)
     employer_confirmed = models.BooleanField(_("confirmed by the organisation"), default=False)
 
     USERNAME_FIELD = "email"
@@ -132,11 +215,10 @@ class User(AbstractUser):
 
     @property
     def is_employer(self) -> bool:
-        return (
-            self.kind == self.Kind.EMPLOYER
-            and self.employer_id is not None
-            and self.employer_confirmed
-        )
+        """A user who sees their organisation's sponsored staff (decided in ``access.role_of``)."""
+        from .access import role_of
+
+        return role_of(self) == "employer"
 
     def is_reviewer(self) -> bool:
         return self.is_staff and (
@@ -204,10 +286,14 @@ class Notification(models.Model):
 
 
 class Sponsorship(models.Model):
-    """An employer sponsors a foreign professional: invited, then active once they accept."""
+    """An employer sponsors a foreign professional: invited by the employer (active once the
+    professional accepts), or requested by the professional (active once the employer accepts)."""
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
+        # The professional named the organisation's BIN in an application: it waits for the
+        # organisation to accept; until then the organisation sees nothing of the person.
+        REQUESTED = "requested", _("Requested by the professional")
         ACTIVE = "active", _("Active")
         DECLINED = "declined", _("Declined")
         ENDED = "ended", _("Ended")

@@ -23,6 +23,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "professions.profession": ["view"],
         "professions.sphere": ["view"],
         "stays.countryrule": ["view"],
+        # Organisations: verified or refused with the buttons of the change page.
+        "portal.employer": ["view", "change"],
+        "portal.employerstatuschange": ["view"],
     },
     CATALOGUE_EDITORS: {
         "professions.profession": ["view", "add", "change"],

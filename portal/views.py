@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -15,14 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import auth, dashboards, services
-from .access import employer_required, role_of, staff_required
+from .access import (
+    can_send_registration,
+    can_view_registration,
+    employer_required,
+    role_of,
+    staff_required,
+)
 from .forms import (
     ApplicantSignupForm,
     EmailAuthenticationForm,
     EmployerSignupForm,
     ProfileForm,
+    RegistrationDocumentForm,
 )
-from .models import Notification, User
+from .models import Employer, Notification, User
 from .notifications import mark_read
 
 
@@ -59,22 +67,41 @@ def signup_applicant(request):
 
 def signup_employer(request):
     form = EmployerSignupForm(
-        request.POST or None, initial={"preferred_language": translation.get_language()}
+        request.POST or None,
+        request.FILES or None,
+        initial={"preferred_language": translation.get_language()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.employer_user_create(
-            email=data["email"],
-            password=data["password1"],
-            full_name=data["full_name"],
-            preferred_language=data["preferred_language"],
-            bin=data["bin"],
-            organisation_name=data["organisation_name"],
-            address=data["address"],
-        )
+        document = data.get("registration_document")
+        try:
+            user = services.employer_user_create(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                preferred_language=data["preferred_language"],
+                bin=data["bin"],
+                organisation_name=data["organisation_name"],
+                address=data["address"],
+                document=document or None,
+                content_type=document.content_type if document else "",
+            )
+        except services.VerificationError as error:  # the BIN's organisation changed meanwhile
+            form.add_error("registration_document", str(error))
+            return render(
+                request,
+                "portal/signup_form.html",
+                {"form": form, "title": _("Sign up as an employer"), "multipart": True},
+            )
         login(request, user, backend=auth.BACKEND)
         if user.employer_confirmed:
-            messages.success(request, _("Welcome! Your organisation is registered."))
+            messages.success(
+                request,
+                _(
+                    "Welcome! Your organisation is registered. Ministry staff check its "
+                    "registration certificate; you will be told by e-mail when it is verified."
+                ),
+            )
         else:
             messages.info(
                 request,
@@ -85,7 +112,9 @@ def signup_employer(request):
             )
         return redirect("portal:dashboard")
     return render(
-        request, "portal/signup_form.html", {"form": form, "title": _("Sign up as an employer")}
+        request,
+        "portal/signup_form.html",
+        {"form": form, "title": _("Sign up as an employer"), "multipart": True},
     )
 
 
@@ -112,12 +141,70 @@ def applicant_dashboard(request):
 def employer_dashboard(request):
     role = role_of(request.user)
     if role == "employer_pending":
-        return render(request, "portal/dashboard_employer_pending.html")
+        return render(request, "portal/dashboard_employer_pending.html", _pending_context(request))
     if role != "employer":
         return redirect("portal:dashboard")
     from .employer_views import dashboard_context
 
     return render(request, "portal/dashboard_employer.html", dashboard_context(request))
+
+
+def _pending_context(request) -> dict[str, object]:
+    """What a user who sees no one yet is told: whose move it is, and what they can do."""
+    employer = request.user.employer
+    can_send = can_send_registration(request.user)
+    return {
+        "employer": employer,
+        "refusal": employer.last_refusal() if employer else None,
+        "can_send": can_send,
+        "form": RegistrationDocumentForm() if can_send else None,
+    }
+
+
+@login_required
+def employer_registration_send(request):
+    """A waiting or refused organisation sends its registration certificate (again): POST."""
+    if not can_send_registration(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = RegistrationDocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = {**_pending_context(request), "form": form}
+        return render(request, "portal/dashboard_employer_pending.html", context, status=400)
+    upload = form.cleaned_data["registration_document"]
+    try:
+        services.employer_document_send(
+            employer=request.user.employer,
+            upload=upload,
+            content_type=upload.content_type,
+            by=request.user,
+        )
+    except services.VerificationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The certificate is sent. Your organisation waits for the ministry's verification."),
+        )
+    return redirect("portal:employer_dashboard")
+
+
+def employer_registration(request, pk: int):
+    """An organisation's registration certificate, for ministry staff only; everyone else 404."""
+    employer = get_object_or_404(Employer, pk=pk)
+    if not can_view_registration(request.user, employer):
+        raise Http404
+    response = FileResponse(
+        employer.registration_document.open("rb"),
+        content_type=employer.document_content_type,
+        as_attachment=request.GET.get("inline") != "1",
+        filename=employer.document_name or "registration",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @staff_required
@@ -193,17 +280,40 @@ def set_language(request):
 
 @login_required
 def inbox(request):
-    """The person's notifications, newest first; opening the inbox marks them read."""
+    """The person's notifications, newest first. Reading changes nothing: they are marked read
+    by the person's own POST (one, or all)."""
     from django.core.paginator import Paginator
 
     page = Paginator(Notification.objects.filter(recipient=request.user), 20).get_page(
         request.GET.get("page")
     )
     unread = {n.pk for n in page if n.read_at is None}
-    response = render(request, "portal/inbox.html", {"page": page, "unread": unread})
-    if unread:
-        mark_read(user=request.user, notification_ids=list(unread))
-    return response
+    return render(
+        request,
+        "portal/inbox.html",
+        {"page": page, "unread": unread, "has_unread": bool(unread) or _has_unread(request.user)},
+    )
+
+
+def _has_unread(user) -> bool:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    """Mark one of the person's notifications read (``notification``), or all of them."""
+    value = request.POST.get("notification", "")
+    if value:
+        if not value.isdigit():
+            return redirect("portal:inbox")
+        mark_read(user=request.user, notification_ids=[int(value)])
+    else:
+        mark_read(user=request.user)
+        messages.success(request, _("All your notifications are marked as read."))
+    page = request.POST.get("page", "")
+    target = reverse("portal:inbox")
+    return redirect(f"{target}?page={page}" if page.isdigit() else target)
 
 
 class PortalLoginView(LoginView):

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Permit
+from portal.access import organisation_users
 from portal.models import Notification, Sponsorship, User
 from portal.notifications import notify_many
 
@@ -218,7 +219,8 @@ def notify_events(events: list[Event]) -> int:
 
 
 def _recipients(person_ids: set[int]) -> dict[int, tuple[User, list[User]]]:
-    """Each person, and the confirmed users of the employer that actively sponsors them."""
+    """Each person, and the users who see the employer that actively sponsors them (confirmed
+    members of a verified organisation: ``portal.access.organisation_users``)."""
     people = User.objects.in_bulk(person_ids)
     sponsor_of = dict(
         Sponsorship.objects.filter(
@@ -226,8 +228,6 @@ def _recipients(person_ids: set[int]) -> dict[int, tuple[User, list[User]]]:
         ).values_list("person_id", "employer_id")
     )
     staff: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        employer_id__in=set(sponsor_of.values()), employer_confirmed=True, is_active=True
-    ).order_by("pk"):
+    for user in organisation_users(set(sponsor_of.values())).order_by("pk"):
         staff[user.employer_id].append(user)
     return {pid: (person, staff.get(sponsor_of.get(pid, -1), [])) for pid, person in people.items()}

@@ -23,12 +23,14 @@ def valid_bin() -> str:
 
 class EmployerFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Employer
-        django_get_or_create = ["bin"]
+        model = Employer  # (several claims may name one BIN: always a new row)
 
     bin = factory.LazyFunction(valid_bin)
     name = factory.Sequence(lambda n: f"Employer {n} LLP")
     address = "Astana, Mangilik El 8"
+    # Verified by default: most tests are about what a (verified) employer sees. Tests of the
+    # verification itself ask for ``status=Employer.Status.PENDING``.
+    status = Employer.Status.VERIFIED
 
 
 class UserFactory(factory.django.DjangoModelFactory):

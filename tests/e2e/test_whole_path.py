@@ -45,7 +45,7 @@ def _sign_up_in_russian(page):
 
 
 def _apply(page, profession, employer_bin, files):
-    page.click("main a[href='/permits/apply/']")
+    page.click("main form[action='/permits/apply/'] button")
     assert "/step/personal/" in page.url
     check(page, "application-personal")
     page.fill("#id_full_name", "Иван Петров")
@@ -176,10 +176,15 @@ def test_a_professional_applies_and_gets_a_permit_through_the_admin(new_page, up
     check(applicant_page, "inbox")
     assert lang(applicant_page) == "ru"
 
-    # The sponsoring employer (named by its BIN in the application) sees the person.
+    # The sponsoring employer (named by its BIN in the application) sees the person once it
+    # accepts.
     employer_page = new_page()
     log_in(employer_page, employer_user.email, PASSWORD)
     assert employer_page.url.endswith("/dashboard/employer/"), employer_page.url
+    # Naming the BIN asked the organisation to sponsor him: it accepts, then sees him.
+    assert "Иван Петров" in employer_page.inner_text("main section[aria-labelledby=requests-h]")
+    check(employer_page, "employer-request")
+    submit(employer_page, "main button[name=answer][value=accept]")
     staff_table = employer_page.inner_text("main table")
     assert "Иван Петров" in staff_table and permit.number in staff_table
     check(employer_page, "employer-dashboard")

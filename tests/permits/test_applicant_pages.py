@@ -27,7 +27,10 @@ def _doc(code):
 def test_it_walks_a_professional_from_draft_to_submission(client, applicant):
     profession = listed_profession()
     client.force_login(applicant)
-    response = client.get(reverse("permits:apply") + f"?profession={profession.pk}")
+    page = client.get(reverse("permits:apply") + f"?profession={profession.pk}")
+    assert f'name="profession" value="{profession.pk}"' in page.content.decode()
+    assert not Application.objects.exists()  # a GET (a link, a prefetch) starts nothing
+    response = client.post(reverse("permits:apply"), {"profession": profession.pk})
     application = Application.objects.get(applicant=applicant)
     assert application.profession == profession and application.status == Status.DRAFT
     assert response.url == reverse("permits:step", args=[application.pk, "personal"])
@@ -101,8 +104,8 @@ def test_it_asks_for_proof_of_solvency_when_the_profession_is_not_listed(client,
 
 def test_it_keeps_one_open_application_per_applicant(client, applicant):
     client.force_login(applicant)
-    client.get(reverse("permits:apply"))
-    client.get(reverse("permits:apply"))
+    client.post(reverse("permits:apply"))
+    client.post(reverse("permits:apply"))
     assert Application.objects.filter(applicant=applicant).count() == 1
 
 
@@ -215,7 +218,7 @@ def test_it_links_the_sponsoring_employer_by_bin(client, applicant):
 
 def test_it_saves_the_draft_and_resumes_it(client, applicant):
     client.force_login(applicant)
-    client.get(reverse("permits:apply"))
+    client.post(reverse("permits:apply"))
     application = Application.objects.get(applicant=applicant)
     response = client.post(
         reverse("permits:step", args=[application.pk, "personal"]),

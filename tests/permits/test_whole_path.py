@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from permits.models import Application, DocumentType
 from permits.workflow import Status
-from portal.models import Notification
+from portal.models import Notification, Sponsorship
 from tests.conftest import wait_for
 from tests.factories import EmployerUserFactory, StaffFactory, UserFactory
 from tests.permits.factories import PDF_BYTES, listed_profession
@@ -23,7 +23,7 @@ def test_the_whole_path_from_draft_to_permit(client, celery_worker_process):
     profession = listed_profession()
 
     client.force_login(applicant)
-    client.get(reverse("permits:apply") + f"?profession={profession.pk}")
+    client.post(reverse("permits:apply"), {"profession": profession.pk})
     application = Application.objects.get(applicant=applicant)
     for step, data in {
         "personal": {
@@ -43,6 +43,13 @@ def test_the_whole_path_from_draft_to_permit(client, celery_worker_process):
             client.post(reverse("permits:step", args=[application.pk, step]), data).status_code
             == 302
         )
+    # The employer named by its BIN accepts to sponsor Ivan, so it is told of his application.
+    client.force_login(employer_user)
+    request = Sponsorship.objects.get(person=applicant, status="requested")
+    client.post(
+        reverse("portal:sponsorship_request_answer", args=[request.pk]), {"answer": "accept"}
+    )
+    client.force_login(applicant)
     for doc_type in DocumentType.objects.for_route("facilitated"):
         client.post(
             reverse("permits:documents", args=[application.pk]),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from permits.models import Application, Permit
 from portal.models import ColleagueInvitation, Notification, Sponsorship
-from tests.factories import PASSWORD, UserFactory, sponsor, valid_bin
+from tests.factories import PASSWORD, EmployerFactory, UserFactory, sponsor, valid_bin
 from tests.permits.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,14 @@ def _invite(client, email):
 
 def _messages(response):
     return [str(m) for m in response.context["messages"]]
+
+
+def _employer_step(application):
+    return reverse("permits:step", args=[application.pk, "employer"])
+
+
+def _answer(sponsorship):
+    return reverse("portal:sponsorship_request_answer", args=[sponsorship.pk])
 
 
 class TestSponsorship:
@@ -98,17 +106,157 @@ class TestSponsorship:
         assert response.status_code == 400 and "expired" in response.content.decode()
         assert Sponsorship.objects.get().status == "invited"
 
-    def test_naming_the_bin_in_an_application_links_the_employer(
+    def test_naming_the_bin_asks_the_organisation_which_sees_nothing_until_it_accepts(
+        self, client, applicant, employer_user, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        from stays.models import Crossing
+
+        Crossing.objects.create(person=applicant, entry=date(2026, 1, 5), exit=date(2026, 1, 9))
+        application = ApplicationFactory(applicant=applicant, number="RP-ALICE-1")
+        client.force_login(applicant)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(_employer_step(application), {"employer_bin": employer_user.employer.bin})
+        request = Sponsorship.objects.get(person=applicant)
+        assert request.status == "requested" and request.employer == employer_user.employer
+        assert mailoutbox[0].to == [employer_user.email]
+        assert applicant.full_name in mailoutbox[0].body
+
+        # Until it accepts, the organisation sees the request (name, address) and nothing else.
+        client.force_login(employer_user)
+        page = client.get(DASHBOARD)
+        assert page.context["page"].paginator.count == 0
+        assert [r.pk for r in page.context["requests"]] == [request.pk]
+        assert "RP-ALICE-1" not in page.content.decode()
+        csv = b"".join(client.get(reverse("portal:staff_csv")).streaming_content).decode()
+        assert applicant.email not in csv
+        report = client.get(reverse("portal:employer_report")).content.decode()
+        assert applicant.full_name not in report
+        assert client.get(reverse("stays:person", args=[applicant.pk])).status_code == 404
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(_answer(request), {"answer": "accept"}, follow=True)
+        assert any("You now sponsor" in m for m in _messages(response))
+        request.refresh_from_db()
+        assert request.status == "active" and request.accepted_at is not None
+        assert client.get(DASHBOARD).context["page"].paginator.count == 1
+        assert client.get(reverse("stays:person", args=[applicant.pk])).status_code == 200
+        # The applicant is told, and sees it on the application.
+        told = Notification.objects.get(recipient=applicant, kind="sponsorship.request_answered")
+        assert "accepted" in told.subject and mailoutbox[-1].to == [applicant.email]
+        client.force_login(applicant)
+        page = client.get(reverse("permits:detail", args=[application.pk])).content.decode()
+        assert employer_user.employer.name in page and "The organisation accepted" in page
+
+    def test_the_organisation_declines_and_the_applicant_is_told(
         self, client, applicant, employer_user
     ):
         application = ApplicationFactory(applicant=applicant)
         client.force_login(applicant)
-        client.post(
-            reverse("permits:step", args=[application.pk, "employer"]),
-            {"employer_bin": employer_user.employer.bin},
-        )
-        link = Sponsorship.objects.get(person=applicant)
-        assert link.status == "active" and link.employer == employer_user.employer
+        client.post(_employer_step(application), {"employer_bin": employer_user.employer.bin})
+        request = Sponsorship.objects.get(person=applicant)
+        client.force_login(employer_user)
+        client.post(_answer(request), {"answer": "decline"})
+        request.refresh_from_db()
+        assert request.status == "declined"
+        assert client.get(DASHBOARD).context["page"].paginator.count == 0
+        told = Notification.objects.get(recipient=applicant, kind="sponsorship.request_answered")
+        assert "declined" in told.subject
+        client.force_login(applicant)
+        page = client.get(reverse("permits:review", args=[application.pk])).content.decode()
+        assert "declined to sponsor you" in page
+        # An answered request cannot be answered again.
+        client.force_login(employer_user)
+        assert client.post(_answer(request), {"answer": "accept"}).status_code == 404
+        request.refresh_from_db()
+        assert request.status == "declined"
+
+    def test_only_the_named_organisation_answers_and_only_by_post(
+        self, client, applicant, employer_user, other_employer_user
+    ):
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        client.post(_employer_step(application), {"employer_bin": employer_user.employer.bin})
+        request = Sponsorship.objects.get(person=applicant)
+        client.force_login(other_employer_user)
+        assert client.post(_answer(request), {"answer": "accept"}).status_code == 404
+        client.force_login(applicant)
+        assert client.post(_answer(request), {"answer": "accept"}).status_code == 403
+        client.force_login(employer_user)
+        assert client.get(_answer(request)).status_code == 405
+        request.refresh_from_db()
+        assert request.status == "requested"
+
+    def test_a_person_sponsored_meanwhile_stays_with_that_organisation(
+        self, client, applicant, employer_user, other_employer_user
+    ):
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        client.post(_employer_step(application), {"employer_bin": employer_user.employer.bin})
+        request = Sponsorship.objects.get(person=applicant)
+        sponsor(other_employer_user.employer, applicant)  # accepted an invitation meanwhile
+        client.force_login(employer_user)
+        response = client.post(_answer(request), {"answer": "accept"}, follow=True)
+        assert any("already sponsored" in m for m in _messages(response))
+        request.refresh_from_db()
+        assert request.status == "requested"
+
+    def test_naming_another_or_no_employer_withdraws_the_waiting_request(
+        self, client, applicant, employer_user, other_employer_user
+    ):
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        step = _employer_step(application)
+        client.post(step, {"employer_bin": employer_user.employer.bin})
+        client.post(step, {"employer_bin": employer_user.employer.bin})  # saved again: one
+        assert Sponsorship.objects.filter(status="requested").count() == 1
+        client.post(step, {"employer_bin": other_employer_user.employer.bin})
+        states = dict(Sponsorship.objects.values_list("employer_id", "status"))
+        assert states == {
+            employer_user.employer_id: "ended",
+            other_employer_user.employer_id: "requested",
+        }
+        client.post(step, {"employer_bin": ""})
+        assert not Sponsorship.objects.filter(status="requested").exists()
+        client.force_login(other_employer_user)
+        assert not client.get(DASHBOARD).context["requests"]
+
+    @pytest.mark.parametrize("status", ["pending", "refused"])
+    def test_an_unverified_organisation_cannot_be_named(self, client, applicant, status):
+        unverified = EmployerFactory(status=status, name="Unverified LLP")
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        response = client.post(_employer_step(application), {"employer_bin": unverified.bin})
+        assert response.status_code == 200
+        error = str(response.context["form"].errors["employer_bin"])
+        assert "is not a verified organisation" in error and "Unverified LLP" not in error
+        assert not Sponsorship.objects.exists()
+        application.refresh_from_db()
+        assert application.employer_bin == "" and application.employer is None
+
+    def test_the_applicant_sees_the_verified_name_of_the_organisation_named(
+        self, client, applicant, employer_user, reviewer
+    ):
+        employer = employer_user.employer
+        employer.name = "Kazakh Geo Survey LLP"
+        employer.save()
+        application = ApplicationFactory(applicant=applicant)
+        client.force_login(applicant)
+        step = _employer_step(application)
+        client.post(step, {"employer_bin": employer.bin})
+        pages = [step, reverse("permits:review", args=[application.pk])]
+        pages.append(reverse("permits:detail", args=[application.pk]))
+        for url in pages:
+            html = client.get(url).content.decode()
+            assert "Kazakh Geo Survey LLP" in html and "verified by the ministry" in html, url
+            assert "waiting for the organisation to accept" in html, url
+        # Staff later refuse the organisation: its name is no longer vouched for.
+        from portal import services
+
+        services.employer_refuse(employer=employer, by=reviewer, reason="Certificate forged.")
+        for url in pages:
+            html = client.get(url).content.decode()
+            assert "Kazakh Geo Survey LLP" not in html, url
+            assert f"The BIN {employer.bin} is not an organisation verified" in html, url
 
     def test_a_sponsored_person_cannot_name_another_employer(
         self, client, applicant, employer_user, other_employer_user

@@ -1,6 +1,7 @@
 """Issue "employer portal", done when: an employer signs up, invites a professional who accepts,
 and follows that person's application to an issued permit and their stays to a warning, on
-PostgreSQL (when DATABASE_URL points at it) and Redis, with a real Celery worker."""
+PostgreSQL (when DATABASE_URL points at it) and Redis, with a real Celery worker. (Ministry staff
+verify the organisation in between.)"""
 
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from stays.models import Crossing
 from stays.tasks import daily_scan_task
 from tests.conftest import wait_for
 from tests.factories import StaffFactory, valid_bin
-from tests.permits.factories import add_required_documents, listed_profession
+from tests.permits.factories import add_required_documents, listed_profession, upload
 
 PASSWORD = "Sunny-Astana-2026"
 
@@ -34,10 +35,18 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
             "preferred_language": "ru",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "registration_document": upload("certificate.pdf"),
         },
     )
     assert response.status_code == 302
     employer_user = User.objects.get(email="hr@astana-tech.kz")
+
+    # Ministry staff verify the organisation against its certificate before it sees anyone.
+    reviewer = StaffFactory(groups=["Reviewers"])
+    client.force_login(reviewer)
+    verify = reverse("admin:portal_employer_decide", args=[employer_user.employer_id, "verify"])
+    assert client.post(verify).status_code == 302
+    client.force_login(employer_user)
 
     client.post(reverse("portal:sponsorship_invite"), {"staff-email": "marco@example.it"})
     invitation = Sponsorship.objects.get(email="marco@example.it")
@@ -91,7 +100,6 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
         completed_steps=["personal", "passport", "profession", "employer"],
     )
     add_required_documents(application)
-    reviewer = StaffFactory(groups=["Reviewers"])
     transition(application, Status.SUBMITTED, by=marco)
     transition(application, Status.UNDER_REVIEW, by=reviewer)
     transition(application, Status.APPROVED, by=reviewer)

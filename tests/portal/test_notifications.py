@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
+from django.urls import reverse
 
 from portal import notifications
 from portal.models import Notification
@@ -115,13 +116,34 @@ def test_nothing_is_written_when_the_event_rolls_back():
     assert not Notification.objects.exists()
 
 
-def test_the_inbox_shows_and_marks_read(client):
+def test_the_inbox_shows_them_and_reading_marks_nothing(client):
     user = UserFactory()
     _notify(user)
     client.force_login(user)
     html = client.get("/inbox/").content.decode()
-    assert Notification.objects.get().subject in html
-    assert Notification.objects.get().read_at is not None
+    assert Notification.objects.get().subject in html and "Mark as read" in html
+    assert Notification.objects.get().read_at is None
+
+
+def test_the_person_marks_one_or_all_read_by_post(client):
+    user = UserFactory()
+    first, second, third = _notify(user, "k1"), _notify(user, "k2"), _notify(user, "k3")
+    client.force_login(user)
+    response = client.post(reverse("portal:inbox_mark_read"), {"notification": first.pk})
+    assert response.status_code == 302
+    assert set(Notification.objects.filter(read_at__isnull=True)) == {second, third}
+    client.post(reverse("portal:inbox_mark_read"))
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert "Mark all as read" not in client.get("/inbox/").content.decode()
+
+
+def test_nobody_marks_anothers_notification_read(client, other_applicant):
+    theirs = _notify(UserFactory(), "theirs")
+    client.force_login(other_applicant)
+    client.post(reverse("portal:inbox_mark_read"), {"notification": theirs.pk})
+    client.post(reverse("portal:inbox_mark_read"))
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
 
 
 def test_the_inbox_shows_only_ones_own(client, other_applicant):

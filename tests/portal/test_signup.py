@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from portal.models import Employer, User
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, valid_bin
+from tests.permits.factories import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,7 @@ def _employer_data(**over):
         "preferred_language": "kk",
         "password1": "Sunny-Astana-2026",
         "password2": "Sunny-Astana-2026",
+        "registration_document": upload("certificate.pdf"),
         **over,
     }
 
@@ -70,6 +72,10 @@ def test_it_signs_up_an_employer_creating_the_organisation(client):
     assert user.employer.bin == data["bin"] and user.employer.name == "Firm LLP"
     assert user.employer_confirmed
     assert response.redirect_chain[-1][0] == reverse("portal:employer_dashboard")
+    # The new organisation waits for the ministry, with its certificate stored.
+    assert user.employer.status == "pending"
+    assert user.employer.registration_document.read() == PDF_BYTES
+    assert "Waiting for verification" in response.content.decode()
 
 
 def test_it_refuses_a_bin_with_a_wrong_check_digit_and_keeps_the_rest(client):

@@ -2,6 +2,9 @@
 
 Every object a URL names belongs to applicant A or employer A, so the B roles are the outsiders.
 B has objects of the same kinds, so a page that shows "everything" rather than "mine" is caught.
+Organisations A and B are verified by ministry staff. ``employer_unverified`` is the confirmed
+user of another claim on A's BIN, still waiting for verification (whoever registered the BIN
+first, say): it must see nothing of A's staff.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from django.utils.http import urlsafe_base64_encode
 from permits.models import Application, Document, Route
 from permits.services import permit_issue
 from permits.workflow import Status, today, transition
-from portal.models import ColleagueInvitation, Sponsorship, User
+from portal.models import ColleagueInvitation, Employer, Sponsorship, User
 from stays.models import CalendarFeed, Crossing
-from tests.factories import EmployerUserFactory, sponsor
+from tests.factories import EmployerFactory, EmployerUserFactory, UserFactory, sponsor
 from tests.permits.factories import PDF_BYTES, ApplicationFactory, ready_application, upload
 
 ROLES = [
@@ -30,12 +33,20 @@ ROLES = [
     "applicant_b",
     "employer_a",
     "employer_b",
+    "employer_unverified",
     "reviewer",
     "catalogue_editor",
 ]
 
-# Text that only applicant A's and employer A's pages may show: B roles must never see it.
-A_MARKERS = ["alice@example.kz", "Alice Applicant", "PASS-A-0001", "Aral Drilling LLP"]
+# Text that only applicant A's and employer A's pages may show: B roles must never see it. (Chris
+# asked employer A to sponsor him: only employer A sees that request.)
+A_MARKERS = [
+    "alice@example.kz",
+    "Alice Applicant",
+    "PASS-A-0001",
+    "Aral Drilling LLP",
+    "chris@example.kz",
+]
 
 
 @dataclass
@@ -47,6 +58,7 @@ class World:
     feed_a: CalendarFeed
     sponsorship_a: Sponsorship
     invitation_a: Sponsorship  # a sponsorship invitation addressed to applicant A
+    request_a: Sponsorship  # a professional (Chris) asks employer A to sponsor him
     colleague_invitation_a: ColleagueInvitation
     pending_member_a: User  # signed up with employer A's BIN, not yet confirmed
     app_b: Application
@@ -130,6 +142,25 @@ def build_world(
     pending_member_a = EmployerUserFactory(
         email="pending@employer-a.kz", employer=employer_a, employer_confirmed=False
     )
+    # Employer A's state registration certificate, which only reviewers may open.
+    employer_a.registration_document = upload("certificate.pdf")
+    employer_a.document_name, employer_a.document_content_type = (
+        "certificate.pdf",
+        "application/pdf",
+    )
+    employer_a.save()
+    chris = UserFactory(email="chris@example.kz", full_name="Chris Requester")
+    request_a = Sponsorship.objects.create(
+        employer=employer_a, person=chris, email=chris.email, status=Sponsorship.Status.REQUESTED
+    )
+    # Another claim on A's BIN, waiting for verification, with its own confirmed user.
+    unverified = EmployerUserFactory(
+        email="claim@impostor.example",
+        full_name="Ivan Impostor",
+        employer=EmployerFactory(
+            bin=employer_a.bin, name="Impostor LLP", status=Employer.Status.PENDING
+        ),
+    )
 
     # Applicant B: the same kinds of objects, B's own. B's application was decided and a permit
     # issued; it is made in that state directly (B's history is not under test, and the world
@@ -166,6 +197,7 @@ def build_world(
             "applicant_b": other_applicant,
             "employer_a": employer_user,
             "employer_b": other_employer_user,
+            "employer_unverified": unverified,
             "reviewer": reviewer,
             "catalogue_editor": catalogue_editor,
         },
@@ -175,6 +207,7 @@ def build_world(
         feed_a=feed_a,
         sponsorship_a=sponsorship_a,
         invitation_a=invitation_a,
+        request_a=request_a,
         colleague_invitation_a=colleague_invitation_a,
         pending_member_a=pending_member_a,
         app_b=app_b,

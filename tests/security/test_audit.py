@@ -4,7 +4,8 @@ staff cannot edit or delete the record.
 Two records make the trail: Django's ``admin.LogEntry`` (every add, change and delete made in
 the admin, with the user, the object and the changed fields; the catalogue's withdraw and
 reinstate actions and the import write one too) and ``permits.StatusChange`` (who moved an
-application from which status to which, when, with the reason and message).
+application from which status to which, when, with the reason and message). An organisation's
+verification is recorded the same way: ``portal.EmployerStatusChange`` and a log entry.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from permits.models import Application, StatusChange
 from permits.workflow import Status, transition
+from portal.models import EmployerStatusChange
 from portal.roles import CATALOGUE_EDITORS, GROUP_PERMISSIONS, REVIEWERS
 from professions.models import Profession
 from professions.resources import COLUMNS
@@ -315,9 +317,9 @@ def test_every_inline_of_the_trail_is_read_only(superuser):
         (model_admin, inline)
         for model_admin in admin.site._registry.values()
         for inline in model_admin.inlines
-        if inline.model in (LogEntry, StatusChange)
+        if inline.model in (LogEntry, StatusChange, EmployerStatusChange)
     ]
-    assert inlines, "the application admin shows its history inline"
+    assert {inline.model for _, inline in inlines} == {StatusChange, EmployerStatusChange}
     for model_admin, inline_class in inlines:
         inline = inline_class(model_admin.model, admin.site)
         assert not inline.has_add_permission(request, None)
@@ -350,7 +352,9 @@ def test_a_superuser_cannot_rewrite_or_delete_a_status_change(client, superuser)
 # --- (e) no staff group may change or delete the trail --------------------------------------------
 
 
-@pytest.mark.parametrize("model", ["admin.logentry", "permits.statuschange"])
+@pytest.mark.parametrize(
+    "model", ["admin.logentry", "permits.statuschange", "portal.employerstatuschange"]
+)
 def test_no_group_may_change_or_delete_the_trail(model):
     app_label, name = model.split(".")
     granted = Permission.objects.filter(

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from permits.models import Application, Document
+from portal.models import Employer, Notification
 from portal.roles import REVIEWERS
 from stays.models import CountryRule, Crossing
 from stays.services import status_refresh
@@ -132,7 +133,9 @@ GROUPS = {
     "everyone": ROLES,
     "users": ROLES[1:],
     "applicants": ["applicant_a", "applicant_b"],
-    "employers": ["employer_a", "employer_b"],
+    # The unverified claim's user is refused like any outsider on most pages; where it differs
+    # from the verified employers (their own pages) the route says so.
+    "employers": ["employer_a", "employer_b", "employer_unverified"],
     "staff": ["reviewer", "catalogue_editor"],
 }
 
@@ -159,12 +162,16 @@ class Route:
 
 PUBLIC = expect(everyone=200)
 FOR_APPLICANTS = expect(anonymous=LOGIN, applicants=200, employers=403, staff=403)
-FOR_EMPLOYERS = expect(anonymous=LOGIN, applicants=403, employers=200, staff=403)
+FOR_EMPLOYERS = expect(
+    anonymous=LOGIN, applicants=403, employers=200, employer_unverified=403, staff=403
+)
 FOR_STAFF = expect(anonymous=LOGIN, applicants=403, employers=403, staff=200)
 FOR_USERS = expect(anonymous=LOGIN, users=200)
 # POST-only views: GET answers 405 to the roles that may POST, after the role check.
 POST_FOR_APPLICANTS = expect(anonymous=LOGIN, applicants=405, employers=403, staff=403)
-POST_FOR_EMPLOYERS = expect(anonymous=LOGIN, applicants=403, employers=405, staff=403)
+POST_FOR_EMPLOYERS = expect(
+    anonymous=LOGIN, applicants=403, employers=405, employer_unverified=403, staff=403
+)
 # A's own object on an applicant page: A sees it, B gets 404, other roles are refused.
 A_OBJECT = expect(anonymous=LOGIN, applicant_a=200, applicant_b=404, employers=403, staff=403)
 
@@ -208,17 +215,28 @@ ROUTES: dict[str, Route] = {
     "portal:applicant_dashboard": Route(
         expect(anonymous=LOGIN, applicants=200, employers=DASHBOARD, staff=DASHBOARD)
     ),
+    # (The unverified claim's user gets the waiting page: 200, without A's data.)
     "portal:employer_dashboard": Route(
         expect(anonymous=LOGIN, applicants=DASHBOARD, employers=200, staff=DASHBOARD)
     ),
     "portal:staff_dashboard": Route(FOR_STAFF),
     "portal:profile": Route(FOR_USERS),
     "portal:inbox": Route(FOR_USERS),
+    "portal:inbox_mark_read": Route(expect(anonymous=LOGIN, users=405)),
     # --- portal: employers ---
     "portal:member_decide": Route(POST_FOR_EMPLOYERS, lambda w: [w.pending_member_a.pk]),
     "portal:sponsorship_invite": Route(POST_FOR_EMPLOYERS),
     "portal:colleague_invite": Route(POST_FOR_EMPLOYERS),
     "portal:sponsorship_end": Route(POST_FOR_EMPLOYERS, lambda w: [w.sponsorship_a.pk]),
+    "portal:sponsorship_request_answer": Route(POST_FOR_EMPLOYERS, lambda w: [w.request_a.pk]),
+    # Only a user of an organisation waiting for verification (or refused) sends a certificate.
+    "portal:employer_registration_send": Route(
+        expect(anonymous=LOGIN, users=403, employer_unverified=405)
+    ),
+    # Employer A's certificate: reviewers only; everyone else 404, its own organisation too.
+    "portal:employer_registration": Route(
+        expect(everyone=404, reviewer=200), lambda w: [w.users["employer_a"].employer_id]
+    ),
     "portal:staff_csv": Route(FOR_EMPLOYERS),
     "portal:employer_report": Route(FOR_EMPLOYERS),
     "portal:employer_report_pdf": Route(FOR_EMPLOYERS),
@@ -239,16 +257,10 @@ ROUTES: dict[str, Route] = {
     "professions:open_data_csv": Route(PUBLIC),
     "professions:open_data_json": Route(PUBLIC),
     # --- permits: applicant pages ---
-    # A's application is under way: "apply" leads to it. B's was decided: a new draft of B's
-    # starts and B is sent to its first step.
+    # A's application is under way: "apply" leads to it. B's was decided: B gets the "Start an
+    # application" button (only its POST starts a draft).
     "permits:apply": Route(
-        expect(
-            anonymous=LOGIN,
-            applicant_a=TO_DETAIL_A,
-            applicant_b=Redirect("/permits/"),
-            employers=403,
-            staff=403,
-        )
+        expect(anonymous=LOGIN, applicant_a=TO_DETAIL_A, applicant_b=200, employers=403, staff=403)
     ),
     "permits:detail": Route(A_OBJECT, APP_A),
     # Submitted, so no longer editable: the wizard sends A back to the detail page.
@@ -266,9 +278,18 @@ ROUTES: dict[str, Route] = {
     "stays:edit": Route(A_OBJECT, lambda w: [w.crossing_a.pk]),
     "stays:delete": Route(A_OBJECT, lambda w: [w.crossing_a.pk]),  # GET: the confirmation
     "stays:planner": Route(FOR_APPLICANTS),
-    "stays:import": Route(expect(anonymous=LOGIN, applicants=200, employers=200, staff=403)),
+    "stays:import": Route(
+        expect(anonymous=LOGIN, applicants=200, employers=200, employer_unverified=403, staff=403)
+    ),
     "stays:person": Route(
-        expect(anonymous=LOGIN, applicants=403, employer_a=200, employer_b=404, staff=403),
+        expect(
+            anonymous=LOGIN,
+            applicants=403,
+            employer_a=200,
+            employer_b=404,
+            employer_unverified=403,
+            staff=403,
+        ),
         lambda w: [w.applicant_a.pk],
     ),
     "stays:calendar_regenerate": Route(POST_FOR_APPLICANTS),
@@ -289,6 +310,10 @@ ROUTES: dict[str, Route] = {
     "admin:permits_application_move": Route(
         expect(everyone=ADMIN_LOGIN, reviewer=200, catalogue_editor=404),
         lambda w: [w.app_a.pk, "under_review"],
+    ),
+    "admin:portal_employer_decide": Route(
+        expect(everyone=ADMIN_LOGIN, reviewer=200, catalogue_editor=404),
+        lambda w: [w.users["employer_a"].employer_id, "refuse"],
     ),
     "admin:professions_profession_import": Route(
         expect(everyone=ADMIN_LOGIN, reviewer=403, catalogue_editor=200)
@@ -399,6 +424,7 @@ def test_the_data_check_would_see_a_leak(client, world):
     pages = [
         ("applicant_a", "portal:profile", [], "alice@example.kz"),
         ("employer_a", "portal:employer_dashboard", [], "Alice Applicant"),
+        ("employer_a", "portal:employer_dashboard", [], "chris@example.kz"),
         ("employer_a", "stays:person", [world.applicant_a.pk], "Alice Applicant"),
         ("reviewer", "admin:permits_application_change", [world.app_a.pk], "PASS-A-0001"),
         ("applicant_b", "portal:colleague_join", [world.colleague_invitation_a.token], "Aral"),
@@ -437,9 +463,36 @@ def _sponsorships_a(w: World) -> list[tuple[Any, ...]]:
     return [(s.status, s.person_id, s.employer_id) for s in (w.sponsorship_a, w.invitation_a)]
 
 
+def _request_a(w: World) -> tuple[Any, ...]:
+    w.request_a.refresh_from_db()
+    return (w.request_a.status, w.request_a.accepted_at)
+
+
+def _employer_a(w: World) -> tuple[Any, ...]:
+    employer = Employer.objects.get(pk=w.users["employer_a"].employer_id)
+    return (
+        employer.status,
+        employer.registration_document.name,
+        employer.status_changes.count(),
+        LogEntry.objects.count(),
+    )
+
+
 def _member_a(w: World) -> tuple[Any, ...]:
     w.pending_member_a.refresh_from_db()
     return (w.pending_member_a.employer_id, w.pending_member_a.employer_confirmed)
+
+
+def _unread_a(w: World) -> list[int]:
+    return list(
+        Notification.objects.filter(recipient=w.applicant_a, read_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _applications(w: World) -> int:
+    return Application.objects.count()
 
 
 def _feed_a(w: World) -> str:
@@ -555,6 +608,67 @@ ATTEMPTS = [
         lambda w: {"file": _csv(f"person,entry,exit\n{w.applicant_a.email},{STAY}\n")},
         says="Nobody your organisation sponsors",
     ),
+    # Only employer A answers the request made to it: not B, not the unverified claim on A's BIN.
+    *[
+        Attempt(
+            "portal:sponsorship_request_answer",
+            lambda w: [w.request_a.pk],
+            role,
+            expected,
+            _request_a,
+            lambda w: {"answer": "accept"},
+        )
+        for role, expected in [
+            ("employer_b", 404),
+            ("employer_unverified", 403),
+            ("applicant_b", 403),
+            ("reviewer", 403),
+        ]
+    ],
+    # A verified organisation cannot send itself back to "pending", nor anyone else's.
+    *[
+        Attempt(
+            "portal:employer_registration_send",
+            NO_ARGS,
+            role,
+            403,
+            _employer_a,
+            lambda w: {"registration_document": SimpleUploadedFile("c.pdf", b"%PDF-1.4 forged")},
+        )
+        for role in ("employer_a", "employer_b", "applicant_a")
+    ],
+    # Only reviewers verify or refuse an organisation.
+    Attempt(
+        "admin:portal_employer_decide",
+        lambda w: [w.users["employer_a"].employer_id, "refuse"],
+        "catalogue_editor",
+        404,
+        _employer_a,
+        lambda w: {"reason": "refused by the wrong person"},
+    ),
+    *[
+        Attempt(
+            "admin:portal_employer_decide",
+            lambda w: [w.users["employer_a"].employer_id, "refuse"],
+            role,
+            ADMIN_LOGIN,
+            _employer_a,
+            lambda w: {"reason": "refused by the wrong person"},
+        )
+        for role in ("employer_unverified", "employer_a", "applicant_a")
+    ],
+    # B marks "all" read, or names A's notification: B's own only.
+    Attempt(
+        "portal:inbox_mark_read",
+        NO_ARGS,
+        "applicant_b",
+        Redirect("portal:inbox"),
+        _unread_a,
+        lambda w: {"notification": _unread_a(w)[0]},
+    ),
+    Attempt("portal:inbox_mark_read", NO_ARGS, "employer_a", Redirect("portal:inbox"), _unread_a),
+    Attempt("permits:apply", NO_ARGS, "employer_a", 403, _applications),
+    Attempt("permits:apply", NO_ARGS, "reviewer", 403, _applications),
     # B makes a new calendar address: B's own; A's keeps working.
     Attempt("stays:calendar_regenerate", NO_ARGS, "applicant_b", Redirect("/stays/"), _feed_a),
     Attempt("stays:calendar_regenerate", NO_ARGS, "employer_a", 403, _feed_a),
@@ -650,7 +764,9 @@ ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
     "otp_totp.totpdevice": (NONE, NONE),
     "otp_static.staticdevice": (NONE, NONE),
     "portal.user": (NONE, NONE),
-    "portal.employer": (NONE, NONE),
+    # Reviewers verify or refuse organisations (change, through the decision buttons); nobody
+    # adds one (they register themselves) or deletes one.
+    "portal.employer": (VIEW, NONE),
     "professions.sphere": (VIEW, EDIT),
     "professions.profession": (VIEW, EDIT),
     # Reviewers change applications only through the move buttons (and the internal notes).

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0005_invitations_and_address_mail'),
+        ('portal', '0007_staff_groups_employers'),
     ]
 
     operations = [
