@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
+from portal.clock import today
+
 from . import access
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .workflow import (
@@ -31,7 +33,6 @@ from .workflow import (
     InvalidTransition,
     Status,
     allowed_next,
-    today,
     transition,
 )
 

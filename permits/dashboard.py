@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.clock import today
+
 from .access import applications_for_applicant
-from .workflow import OPEN_STATUSES, today
+from .workflow import OPEN_STATUSES
 
 
 def applicant_summary(user: Any) -> dict[str, Any]:

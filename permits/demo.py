@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 
+from portal.clock import today
 from portal.models import Sponsorship, User
 
 from .models import Application, Document, DocumentType
-from .workflow import Status, today, transition
+from .workflow import Status, transition
 
 DEMO_PDF = b"%PDF-1.4\n% demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -8,11 +8,11 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.clock import today
 from portal.identifiers import is_valid_bin
 
 from .models import Application, DocumentType, passport_problem
 from .uploads import validate_upload
-from .workflow import today
 
 
 class _StepForm(forms.ModelForm):

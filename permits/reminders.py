@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.urls import reverse
 
+from portal.clock import today
 from portal.notifications import notify
 
 from .models import Permit
 from .services import employer_recipients
-from .workflow import today
 
 PERMIT_EXPIRY_DAYS = (90, 30, 7)
 PASSPORT_MARGIN = timedelta(days=183)  # six months

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import applicant_required
+from portal.clock import today
 
 from . import access, services, uploads
 from .forms import STEP_FORMS, AnswerForm, DocumentForm, WithdrawForm
 from .models import Application, Document
-from .workflow import MOVE_LABELS, InvalidTransition, Status, allowed_next, today, transition
+from .workflow import MOVE_LABELS, InvalidTransition, Status, allowed_next, transition
 
 STEPS = list(Application.Step)
 

@@ -9,12 +9,13 @@ database transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.clock import today
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -171,11 +172,6 @@ def _check_preconditions(application: Application, to: str, reason: str, message
         raise InvalidTransition("reason_unknown", _("Choose a reason from the list."))
     if move.needs_message and not message.strip():
         raise InvalidTransition("message_required", _("Write the message to the applicant."))
-
-
-def today() -> date:
-    """Today in Almaty (the portal's time zone). One place, so tests can move time."""
-    return timezone.localdate()
 
 
 def transition(

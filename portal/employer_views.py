@@ -24,7 +24,7 @@ from .models import ColleagueInvitation, Sponsorship, User
 
 
 def _today() -> date:
-    from permits.workflow import today
+    from portal.clock import today
 
     return today()
 

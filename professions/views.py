@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from portal import csvsafe
+from portal.clock import today
 
 from . import services
 from .caching import catalogue_page
@@ -100,7 +101,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 
 
 def _open_data_filename(extension: str) -> str:
-    return f"in-demand-professions-{timezone.localdate().isoformat()}.{extension}"
+    return f"in-demand-professions-{today().isoformat()}.{extension}"
 
 
 @require_safe

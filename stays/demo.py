@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal import clock
 from portal.models import User
 
 from . import services
@@ -16,7 +17,7 @@ OTHER_EMAIL = "james.miller@demo.kz"  # made by the permits demo, sponsored by t
 def _history(person: User, spans: list[tuple[int, int | None, str]]) -> None:
     if Crossing.objects.filter(person=person).exists():
         return
-    on = services.today()
+    on = clock.today()
     Crossing.objects.bulk_create(
         Crossing(
             person=person,

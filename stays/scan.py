@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Permit
+from portal import clock
 from portal.access import organisation_users
 from portal.models import Notification, Sponsorship, User
 from portal.notifications import notify_many
@@ -123,7 +124,7 @@ def daily_scan(
 ) -> ScanResult:
     """Assess everyone concerned on ``on`` (today), store statuses, notify new events."""
     started_clock = time.perf_counter()
-    on = on or services.today()
+    on = on or clock.today()
     started = timezone.now()
     result = ScanResult(on=on)
     limits_by_country: dict[str, tuple[str, rules.Limits]] = {}

@@ -16,17 +16,13 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from permits.models import Permit
+from portal.clock import today
 from portal.models import User
 
 from . import problems, rules
 from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus
 
 CHART_DAYS = 365
-
-
-def today() -> date:
-    """Today in Almaty (the portal's time zone). One place, so tests can move time."""
-    return timezone.localdate()
 
 
 # --- Regimes and permits -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Application, Permit
+from portal import clock
 from portal.models import ColleagueInvitation, Notification, Sponsorship
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, sponsor, valid_bin
 from tests.permits.factories import ApplicationFactory
@@ -420,7 +421,7 @@ def _staff(employer, n, stays_each=0, start=0):
             for i, a in enumerate(apps)
         ]
     )
-    today = timezone.localdate()
+    today = clock.today()
     StayStatus.objects.bulk_create(
         [
             StayStatus(
@@ -561,8 +562,8 @@ def test_access_matrix(
 
 
 def test_the_dashboard_lists_agree_with_the_table_filters(client, employer_user):
-    from permits.workflow import today
     from portal import staff
+    from portal.clock import today
 
     people = _staff(employer_user.employer, 40)
     on = today()

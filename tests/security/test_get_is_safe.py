@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from permits.workflow import today
+from portal.clock import today
 from portal.models import Notification
 from portal.roles import REVIEWERS
 from stays.models import Crossing

@@ -2,16 +2,16 @@ from datetime import date
 
 import pytest
 
-from stays import services
+from portal import clock
 
 TODAY = date(2025, 6, 15)
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Pin "today" (Almaty) for the stays app to 15 June 2025."""
-    monkeypatch.setattr(services, "today", lambda: TODAY)
-    return TODAY
+def today():
+    """Pin "today" (Almaty) to 15 June 2025, for every app (the one clock)."""
+    with clock.frozen(TODAY):
+        yield TODAY
 
 
 @pytest.fixture

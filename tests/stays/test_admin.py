@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from portal import clock
 from stays import services
 from stays.models import CountryRule, Crossing, StayStatus
 from tests.factories import StaffFactory, UserFactory
@@ -81,7 +82,7 @@ def superuser(db):
 
 def _traveller_with_a_violation(email):
     """A visa-free traveller (30-day single stays) whose stored status shows one violation."""
-    on = services.today()
+    on = clock.today()
     person = UserFactory(email=email, citizenship="DE")
     short = Crossing.objects.create(
         person=person, entry=on - timedelta(days=100), exit=on - timedelta(days=95)

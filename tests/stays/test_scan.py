@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 
 from permits.models import Permit
+from portal import clock
 from portal.models import Notification
-from stays import scan, services
+from stays import scan
 from stays.models import StayStatus
 from stays.tasks import daily_scan_task
 from tests.conftest import wait_for
@@ -84,8 +85,8 @@ class TestNotifications:
         sent = {}
         for day in range(1, 31):
             on = date(2025, 6, day)
-            monkeypatch.setattr(services, "today", lambda on=on: on)
-            sent[on] = scan.daily_scan().notifications
+            with clock.frozen(on):
+                sent[on] = scan.daily_scan().notifications
         assert {on.day: n for on, n in sent.items() if n} == {16: 3, 23: 3}
         assert told() == sorted(
             [("stays.warning", u.pk) for u in (person, employer, colleague)] * 2
@@ -102,9 +103,9 @@ class TestNotifications:
     def test_a_missed_day_still_warns_once(self, monkeypatch):
         person = UserFactory(citizenship="DE")
         history(person, [("2025-06-01", None)])
-        monkeypatch.setattr(services, "today", lambda: date(2025, 6, 25))  # 5 days left
-        assert scan.daily_scan().notifications == 1
-        assert scan.daily_scan().notifications == 0
+        with clock.frozen(date(2025, 6, 25)):  # 5 days left
+            assert scan.daily_scan().notifications == 1
+            assert scan.daily_scan().notifications == 0
         assert "5 days left" in Notification.objects.get().subject
 
     def test_it_tells_a_new_violation_once(self, today, django_capture_on_commit_callbacks):
@@ -138,7 +139,7 @@ class TestNotifications:
 
 @pytest.mark.services
 def test_it_runs_daily_through_a_real_worker_and_tells_once(celery_worker_process, seeded_rules):
-    on = services.today()
+    on = clock.today()
     person = UserFactory(citizenship="DE")
     employer = EmployerUserFactory()
     sponsor(employer.employer, person)

@@ -27,8 +27,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries, transaction
 
+from portal import clock
 from portal.models import Notification, User
-from stays import scan, services
+from stays import scan
 from stays.models import CalendarFeed, Crossing, StayStatus
 
 DOMAIN = "@bench.invalid"
@@ -125,7 +126,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = options["on"] or services.today()
+        on = options["on"] or clock.today()
         people, per_person = options["people"], options["stays_per_person"]
         if people < 1 or per_person < 1:
             raise CommandError("--people and --stays-per-person must be at least 1")

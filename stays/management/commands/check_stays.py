@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from portal import clock
 from stays import csv_import, rules, services
 from stays.models import Regime
 
@@ -94,7 +95,7 @@ class Command(BaseCommand):
                 f"{path}: " + "\n".join(str(e) for e in csv_import.sorted_errors(errors)),
                 returncode=1,
             )
-        on = options["on"] or services.today()
+        on = options["on"] or clock.today()
         regime = options["regime"]
         try:
             limits = services.regime_limits(regime)

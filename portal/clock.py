@@ -1,0 +1,39 @@
+"""The portal's one clock: today and now in Asia/Almaty (``TIME_ZONE``).
+
+Every app asks this module, never ``timezone.localdate()`` or ``date.today()`` directly, so a
+test moves time for all of them at once with ``frozen(...)`` (the ``today`` fixture of
+``tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+_frozen: date | None = None
+
+
+def today() -> date:
+    """Today's date in Almaty."""
+    return _frozen if _frozen is not None else timezone.localdate()
+
+
+def now() -> datetime:
+    """This moment (aware). When the date is frozen, noon of that day in Almaty."""
+    if _frozen is None:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(_frozen, time(12)))
+
+
+@contextmanager
+def frozen(on: date) -> Iterator[date]:
+    """Make ``today()`` answer ``on`` (for tests and the benchmark's fixed dates)."""
+    global _frozen
+    saved, _frozen = _frozen, on
+    try:
+        yield on
+    finally:
+        _frozen = saved
