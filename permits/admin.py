@@ -20,9 +20,11 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 
 from portal.clock import today
+from professions.models import Profession
 
 from . import access
 from .models import Application, Document, DocumentType, Permit, StatusChange
@@ -131,7 +133,6 @@ class ProfessionFilter(admin.SimpleListFilter):
     sphere_parameter = "profession__sphere__id__exact"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        from professions.models import Profession
 
         sphere = request.GET.get(self.sphere_parameter, "")
         if not sphere.isdigit():
@@ -156,7 +157,6 @@ class CitizenshipFilter(admin.SimpleListFilter):
     parameter_name = "citizenship"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        from django_countries import countries
 
         codes = (
             model_admin.get_queryset(request)

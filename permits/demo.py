@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 
 from portal.clock import today
 from portal.models import Sponsorship, User
+from professions.models import Profession
 
 from .models import Application, Document, DocumentType
 from .workflow import Status, transition
@@ -24,7 +25,6 @@ OTHERS = [
 
 
 def _application(person: User, code: str | None) -> Application:
-    from professions.models import Profession
 
     profession = Profession.objects.listed().filter(code__startswith=code).first() if code else None
     application = Application.objects.create(

@@ -9,9 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.clock import today
+from portal.employers import sponsor_of
 from portal.identifiers import is_valid_bin
+from professions.models import Profession
 
 from .models import Application, DocumentType, passport_problem
+from .services import verified_employer
 from .uploads import validate_upload
 
 
@@ -82,7 +85,6 @@ class ProfessionForm(_StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from professions.models import Profession
 
         self.fields["profession"].queryset = Profession.objects.listed().select_related("sphere")
         self.fields["profession"].help_text = _(
@@ -128,7 +130,6 @@ class EmployerForm(_StepForm):
             raise forms.ValidationError(
                 _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
             )
-        from .services import verified_employer
 
         employer = verified_employer(value)
         if employer is None:
@@ -140,7 +141,6 @@ class EmployerForm(_StepForm):
                 )
                 % {"bin": value}
             )
-        from portal.employers import sponsor_of
 
         current = sponsor_of(self.instance.applicant)
         if current is not None and current.employer_id != employer.pk:

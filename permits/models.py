@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .uploads import suffix_for
-from .workflow import CLOCK_RUNNING, OPEN_STATUSES, Status
+from .workflow import CLOCK_RUNNING, OPEN_STATUSES, InfoRequestReason, RefusalReason, Status
 
 
 class Route(models.TextChoices):
@@ -305,7 +305,6 @@ class StatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
     def reason_label(self) -> str:
-        from .workflow import InfoRequestReason, RefusalReason
 
         choices = RefusalReason if self.to_status == Status.REFUSED else InfoRequestReason
         return str(dict(choices.choices).get(self.reason, self.reason))

@@ -9,7 +9,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from portal.models import Employer, User
+from portal import employers
+from portal.access import organisation_users
+from portal.models import Employer, Sponsorship, User
 from portal.notifications import notify
 
 from . import uploads
@@ -46,8 +48,6 @@ def application_step_save(*, application: Application, step: str, form: Any) -> 
         raise PermissionError("application not editable")
     application = form.save(commit=False)
     if step == Application.Step.EMPLOYER:
-        from portal import employers
-
         bin_ = application.employer_bin
         application.employer = verified_employer(bin_) if bin_ else None
         if application.employer is not None:
@@ -114,8 +114,6 @@ def permit_issue(*, application: Application, on: date) -> Permit:
 def employer_recipients(application: Application) -> list[User]:
     """Users of the organisation that actively sponsors the applicant, told of the progress
     (only while they see it: ``portal.access.organisation_users``)."""
-    from portal.access import organisation_users
-    from portal.models import Sponsorship
 
     sponsors = Sponsorship.objects.filter(
         person_id=application.applicant_id, status=Sponsorship.Status.ACTIVE

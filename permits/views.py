@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import applicant_required
 from portal.clock import today
+from portal.models import Sponsorship
+from professions.models import Profession
 
 from . import access, services, uploads
 from .forms import STEP_FORMS, AnswerForm, DocumentForm, WithdrawForm
@@ -48,7 +50,6 @@ def _step_url(application: Application, step: str) -> HttpResponse:
 
 
 def _chosen_profession(value: str):
-    from professions.models import Profession
 
     if not value.isdigit():
         return None
@@ -91,7 +92,6 @@ def _wizard_context(application: Application, current: str) -> dict[str, object]
 def named_employer(application: Application) -> dict[str, object]:
     """The organisation the applicant named, as the applicant must see it: its registered name
     only if the ministry verified it, and whether it accepted to sponsor them."""
-    from portal.models import Sponsorship
 
     bin_ = application.employer_bin
     employer = application.employer

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from permits import dashboard as permits_dashboard
+from stays import dashboard as stays_dashboard
+
+from .employers import sponsor_of
 from .models import Sponsorship, User
 
 
 def applicant_context(user: User) -> dict[str, Any]:
-    from permits import dashboard as permits_dashboard
-    from stays import dashboard as stays_dashboard
-
-    from .employers import sponsor_of
 
     context: dict[str, Any] = {
         "sections": [

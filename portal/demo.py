@@ -13,6 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from permits import demo as permits_demo
+from stays import demo as stays_demo
+
 from .models import Employer, EmployerStatusChange, User
 from .roles import CATALOGUE_EDITORS, REVIEWERS
 
@@ -75,8 +78,6 @@ def _verified(employer: Employer, reviewer: User) -> None:
 
 def _app_loaders() -> list[Callable[[dict[str, User]], None]]:
     """Each app's own idempotent demo loader, in dependency order."""
-    from permits import demo as permits_demo
-    from stays import demo as stays_demo
 
     return [permits_demo.load, stays_demo.load]
 

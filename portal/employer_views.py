@@ -17,6 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from permits.workflow import Status
+from portal.clock import today
+
 from . import auth, csvsafe, employers, reports, staff
 from .access import applicant_required, employer_required
 from .forms import ColleagueJoinForm, InviteForm
@@ -24,7 +27,6 @@ from .models import ColleagueInvitation, Sponsorship, User
 
 
 def _today() -> date:
-    from portal.clock import today
 
     return today()
 
@@ -87,7 +89,6 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
 
 
 def _status_choices() -> list[tuple[str, str]]:
-    from permits.workflow import Status
 
     return [("none", _("No application")), *Status.choices]
 

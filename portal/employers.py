@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import organisation_users, role_of
 from .models import ColleagueInvitation, Employer, Sponsorship, User
 from .notifications import notify, notify_address
 
@@ -196,7 +197,7 @@ def sponsorship_request_answer(*, sponsorship: Sponsorship, by: User, accept: bo
         "employer", "person"
     )
     locked = locked.get(pk=sponsorship.pk)
-    if not (by.is_employer and by.employer_id == locked.employer_id):
+    if not (role_of(by) == "employer" and by.employer_id == locked.employer_id):
         raise SponsorshipError(_("You cannot answer this request."))
     if locked.status != Sponsorship.Status.REQUESTED or locked.person is None:
         raise SponsorshipError(_("This request has already been answered or withdrawn."))
@@ -235,7 +236,7 @@ def sponsorship_end(*, sponsorship: Sponsorship, by: User) -> None:
     """Either side ends an active sponsorship (or the employer withdraws an invitation)."""
     locked = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
     is_person = locked.person_id == by.pk
-    is_employer = by.is_employer and by.employer_id == locked.employer_id
+    is_employer = role_of(by) == "employer" and by.employer_id == locked.employer_id
     if not (is_person or is_employer):
         raise SponsorshipError(_("You cannot end this sponsorship."))
     if locked.status not in (Sponsorship.Status.ACTIVE, Sponsorship.Status.INVITED):
@@ -259,7 +260,6 @@ def sponsorship_end(*, sponsorship: Sponsorship, by: User) -> None:
 
 
 def _tell_employer(sponsorship: Sponsorship, template: str) -> None:
-    from .access import organisation_users
 
     for user in organisation_users([sponsorship.employer_id]):
         notify(

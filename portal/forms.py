@@ -10,6 +10,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from permits.uploads import validate_upload
+
 from .models import Employer, User, validate_bin
 
 
@@ -97,7 +99,6 @@ class RegistrationDocumentField(forms.FileField):
         self.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
 
     def clean(self, data: Any, initial: Any = None) -> Any:
-        from permits.uploads import validate_upload
 
         upload = super().clean(data, initial)
         if upload:

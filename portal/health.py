@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -39,7 +40,6 @@ def _database() -> str:
 def _redis() -> str:
     if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         return "not configured"
-    import redis
 
     try:
         client = redis.Redis.from_url(

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -15,7 +16,6 @@ from .identifiers import is_valid_bin
 
 
 def validate_bin(value: str) -> None:
-    from django.core.exceptions import ValidationError
 
     if not is_valid_bin(value):
         raise ValidationError(
@@ -212,13 +212,6 @@ class User(AbstractUser):
     @property
     def is_applicant(self) -> bool:
         return self.kind == self.Kind.APPLICANT and not self.is_staff
-
-    @property
-    def is_employer(self) -> bool:
-        """A user who sees their organisation's sponsored staff (decided in ``access.role_of``)."""
-        from .access import role_of
-
-        return role_of(self) == "employer"
 
     def is_reviewer(self) -> bool:
         return self.is_staff and (

@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import DatabaseError, IntegrityError, transaction
@@ -160,7 +161,6 @@ def enqueue(notification_id: int, *, wait_out_failures: bool = True) -> bool:
     (``wait_out_failures=False``) always tries.
     """
     global _broker_down_until
-    from .tasks import deliver_notification_task
 
     if wait_out_failures and time.monotonic() < _broker_down_until:
         return False  # the row stays undelivered and the sweeper queues it
@@ -270,3 +270,16 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
     return rows.update(read_at=timezone.now())
+
+
+# The task lives beside what it runs, so this module needs nothing from ``tasks`` (its name is
+# kept: messages already queued under it are still understood).
+@shared_task(
+    bind=True, max_retries=12, acks_late=True, name="portal.tasks.deliver_notification_task"
+)
+def deliver_notification_task(self: Any, notification_id: int) -> bool:
+    """Send one notification's e-mail; on failure retry with growing delays (up to ~3 h)."""
+    try:
+        return deliver(notification_id)
+    except Exception as error:
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, unquote, unquote_plus
 
+from celery import signals
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, ResolverMatch, get_script_prefix, resolve
@@ -185,7 +186,6 @@ class RequestIdMiddleware:
 
 def connect_celery_signals() -> None:
     """Carry the request id into tasks and log one line per task run."""
-    from celery import signals
 
     started: dict[str, float] = {}
 

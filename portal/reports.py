@@ -10,6 +10,10 @@ from pathlib import Path
 from django.db.models import Count
 from django.utils import formats
 from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from permits.models import StatusChange
+from permits.workflow import Status
 
 from . import staff
 from .models import Employer, Sponsorship
@@ -59,8 +63,6 @@ def parse_month(value: str, today: date) -> date:
 
 def monthly_report(employer: Employer, month_param: str, today: date) -> MonthlyReport:
     """Decisions of the month for the sponsored staff, and each person's status today."""
-    from permits.models import StatusChange
-    from permits.workflow import Status
 
     month = parse_month(month_param, today)
     month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
@@ -113,7 +115,6 @@ def _d(value: date | None) -> str:
 
 def render_pdf(report: MonthlyReport) -> bytes:
     """The report as a PDF (A4 landscape), in the reader's language."""
-    from fpdf import FPDF
 
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import organisation_members, role_of
 from .models import Employer, EmployerStatusChange, User
 from .notifications import notify
 
@@ -163,7 +164,6 @@ def employer_refuse(*, employer: Employer, by: User, reason: str) -> Employer:
 
 
 def _tell_members(employer: Employer, template: str, context: dict[str, object]) -> None:
-    from .access import organisation_members
 
     change = employer.status_changes.last()
     for user in organisation_members(employer):
@@ -179,7 +179,7 @@ def _tell_members(employer: Employer, template: str, context: dict[str, object])
 
 def employer_member_confirm(*, member: User, by: User) -> None:
     """A confirmed colleague accepts a person who signed up with the organisation's BIN."""
-    if not by.is_employer or member.employer_id != by.employer_id:
+    if role_of(by) != "employer" or member.employer_id != by.employer_id:
         raise PermissionError("not a colleague")
     member.employer_confirmed = True
     member.save(update_fields=["employer_confirmed"])
@@ -187,7 +187,11 @@ def employer_member_confirm(*, member: User, by: User) -> None:
 
 def employer_member_reject(*, member: User, by: User) -> None:
     """A confirmed colleague refuses a pending member: the account stays, without the link."""
-    if not by.is_employer or member.employer_id != by.employer_id or member.employer_confirmed:
+    if (
+        role_of(by) != "employer"
+        or member.employer_id != by.employer_id
+        or member.employer_confirmed
+    ):
         raise PermissionError("not a pending colleague")
     member.employer = None
     member.save(update_fields=["employer"])

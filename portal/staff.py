@@ -14,6 +14,9 @@ from typing import Any
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from permits.models import Application, Permit
+from professions.models import Profession
+
 from .models import Employer, Sponsorship
 
 ATTENTION_PERMIT_DAYS = 90
@@ -41,7 +44,6 @@ ATTENTION = {
 
 def staff_queryset(employer: Employer) -> QuerySet[Sponsorship]:
     """Active sponsorships of ``employer`` with each person's latest application and permit."""
-    from permits.models import Application, Permit
 
     latest = Application.objects.filter(applicant_id=OuterRef("person_id")).order_by(
         "-created_at", "-pk"
@@ -130,7 +132,6 @@ def overview(employer: Employer, on: date) -> Overview:
     Three plain indexed queries (people, their applications, their permits) rather than the
     table's correlated subqueries, which cost a thousand lookups each for a thousand people.
     """
-    from permits.models import Application, Permit
 
     # Plain values, not model instances: a thousand people cost milliseconds, not a tenth of
     # a second. Each row offers what ``needs_attention`` and the dashboard lists read.
@@ -243,7 +244,6 @@ def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
 
 def attach_professions(rows: list[Sponsorship]) -> None:
     """Give each row its profession (one query for the page)."""
-    from professions.models import Profession
 
     ids = {r.app_profession for r in rows if r.app_profession}
     professions = Profession.objects.in_bulk(ids) if ids else {}

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from . import notifications
 from .models import Heartbeat
+from .notifications import deliver_notification_task  # noqa: F401  (registered here too)
 
 
 @shared_task
@@ -15,15 +16,6 @@ def heartbeat_task(name: str = "celery") -> str:
     now = timezone.now()
     Heartbeat.objects.update_or_create(name=name, defaults={"at": now})
     return now.isoformat()
-
-
-@shared_task(bind=True, max_retries=12, acks_late=True)
-def deliver_notification_task(self, notification_id: int) -> bool:
-    """Send one notification's e-mail; on failure retry with growing delays (up to ~3 h)."""
-    try:
-        return notifications.deliver(notification_id)
-    except Exception as error:
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
 
 
 @shared_task

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +25,7 @@ from .access import (
     role_of,
     staff_required,
 )
+from .employer_views import dashboard_context
 from .forms import (
     ApplicantSignupForm,
     EmailAuthenticationForm,
@@ -144,7 +147,6 @@ def employer_dashboard(request):
         return render(request, "portal/dashboard_employer_pending.html", _pending_context(request))
     if role != "employer":
         return redirect("portal:dashboard")
-    from .employer_views import dashboard_context
 
     return render(request, "portal/dashboard_employer.html", dashboard_context(request))
 
@@ -248,7 +250,6 @@ def set_language(request):
     no CSRF token and can be cached whole. A signed-in person's preference is saved, which
     only a POST (with its CSRF token) may do.
     """
-    from django.conf import settings
 
     if request.method == "POST":
         data = request.POST
@@ -282,7 +283,6 @@ def set_language(request):
 def inbox(request):
     """The person's notifications, newest first. Reading changes nothing: they are marked read
     by the person's own POST (one, or all)."""
-    from django.core.paginator import Paginator
 
     page = Paginator(Notification.objects.filter(recipient=request.user), 20).get_page(
         request.GET.get("page")
@@ -324,7 +324,6 @@ class PortalLoginView(LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        from django.conf import settings
 
         response = super().form_valid(form)
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")

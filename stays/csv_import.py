@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal import clock
+from portal.access import role_of
 from portal.models import User
 
 from . import access, problems, rules, services
@@ -240,7 +241,7 @@ def import_crossings(*, by: User, data: bytes, on: date | None = None) -> Import
     Either every row is written, in one transaction, or none is and ``errors`` says why.
     """
     on = on or clock.today()
-    for_employer = by.is_employer
+    for_employer = role_of(by) == "employer"
     required = ("person", "entry", "exit") if for_employer else ("entry", "exit")
     rows, errors = parse(data, required=required)
     if not rows:

@@ -20,7 +20,7 @@ from portal.clock import today
 from portal.models import User
 
 from . import problems, rules
-from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus
+from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus, new_token
 
 CHART_DAYS = 365
 
@@ -457,7 +457,6 @@ def calendar_feed(*, person: User) -> CalendarFeed:
 
 def calendar_feed_regenerate(*, person: User) -> CalendarFeed:
     """A new private address: the old one stops working."""
-    from .models import new_token
 
     feed, created = CalendarFeed.objects.get_or_create(person=person)
     if not created:

@@ -75,7 +75,7 @@ def test_it_signs_up_an_employer_creating_the_organisation(client):
     # The new organisation waits for the ministry, with its certificate stored.
     assert user.employer.status == "pending"
     assert user.employer.registration_document.read() == PDF_BYTES
-    assert "Waiting for verification" in response.content.decode()
+    assert "Тексеру күтілуде" in response.content.decode()  # "Waiting for verification", in kk
 
 
 def test_it_refuses_a_bin_with_a_wrong_check_digit_and_keeps_the_rest(client):

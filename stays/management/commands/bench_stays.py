@@ -28,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries, transaction
 
 from portal import clock
+from portal.celery import app
 from portal.models import Notification, User
 from stays import scan
 from stays.models import CalendarFeed, Crossing, StayStatus
@@ -72,7 +73,6 @@ def _rss_mb() -> float:
 def _queue_in_memory() -> Iterator[None]:
     """Queue the scan's e-mails on an in-memory broker, as a web process queues them on Redis:
     sending is the workers' job and is not measured (nor done)."""
-    from portal.celery import app
 
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = "memory://", False
