@@ -521,10 +521,11 @@ class DocumentTypeAdmin(TranslationAdmin):
 
 @admin.register(Permit)
 class PermitAdmin(admin.ModelAdmin):
-    list_display = ["number", "application", "issue_date", "valid_until"]
+    list_display = ["number", "application", "issue_date", "valid_until", "revoked_on"]
     search_fields = ["number", "application__number", "application__full_name"]
     list_select_related = ["application"]
-    readonly_fields = ["number", "application", "issue_date", "valid_until"]
+    # Revoked only through the application's "Revoke the permit" move (workflow.py).
+    readonly_fields = ["number", "application", "issue_date", "valid_until", "revoked_on"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -111,6 +111,15 @@ def permit_issue(*, application: Application, on: date) -> Permit:
     )
 
 
+def permit_revoke(*, application: Application, on: date) -> Permit:
+    """Revoke the application's permit from ``on``: called by ``workflow.transition()`` only,
+    with the application's row locked."""
+    permit = Permit.objects.select_for_update().get(application=application)
+    permit.revoked_on = on
+    permit.save(update_fields=["revoked_on"])
+    return permit
+
+
 def employer_recipients(application: Application) -> list[User]:
     """Users of the organisation that actively sponsors the applicant, told of the progress
     (only while they see it: ``portal.access.organisation_users``)."""

@@ -31,6 +31,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved: permit issued")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Permit revoked")
 
 
 class RefusalReason(models.TextChoices):
@@ -39,6 +40,14 @@ class RefusalReason(models.TextChoices):
     CRIMINAL_RECORD = "criminal_record", _("Criminal record")
     NO_SOLVENCY = "no_solvency", _("Solvency not proven")
     SECURITY = "security", _("Grounds of national security")
+    OTHER = "other", _("Other reason")
+
+
+class RevocationReason(models.TextChoices):
+    FALSE_DOCUMENTS = "false_documents", _("The permit was obtained with false documents")
+    CRIMINAL_OFFENCE = "criminal_offence", _("Conviction for a criminal offence")
+    SECURITY = "security", _("Grounds of national security")
+    LEFT_COUNTRY = "left_country", _("The holder has left Kazakhstan for good")
     OTHER = "other", _("Other reason")
 
 
@@ -58,12 +67,15 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     Status.INFO_REQUESTED: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
     Status.RESUBMITTED: frozenset({Status.UNDER_REVIEW, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset(),
+    # The permit of an approved application can be revoked later: the one move after a decision.
+    Status.APPROVED: frozenset({Status.REVOKED}),
     Status.REFUSED: frozenset(),
     Status.WITHDRAWN: frozenset(),
+    Status.REVOKED: frozenset(),
 }
 
-OPEN_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if nxt)
+# Decided applications are closed, an approved one too (its permit's revocation is no review).
+OPEN_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if nxt) - {Status.APPROVED}
 FINAL_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 # Statuses in which the decision clock runs.
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.RESUBMITTED})
@@ -71,8 +83,10 @@ CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.RESUBMI
 # Who makes each move: the applicant, or a reviewer.
 APPLICANT_MOVES = frozenset({Status.SUBMITTED, Status.RESUBMITTED, Status.WITHDRAWN})
 REVIEWER_MOVES = frozenset(
-    {Status.UNDER_REVIEW, Status.INFO_REQUESTED, Status.APPROVED, Status.REFUSED}
+    {Status.UNDER_REVIEW, Status.INFO_REQUESTED, Status.APPROVED, Status.REFUSED, Status.REVOKED}
 )
+# The permission a reviewer needs to revoke an issued permit (``portal.roles``).
+REVOKE_PERMISSION = "permits.revoke_permit"
 
 
 class InvalidTransition(Exception):
@@ -102,6 +116,7 @@ MOVE_LABELS: dict[str, Move] = {
     Status.APPROVED: Move(Status.APPROVED, _("Approve and issue the permit")),
     Status.REFUSED: Move(Status.REFUSED, _("Refuse"), True, RefusalReason),
     Status.WITHDRAWN: Move(Status.WITHDRAWN, _("Withdraw")),
+    Status.REVOKED: Move(Status.REVOKED, _("Revoke the permit"), True, RevocationReason),
 }
 
 
@@ -127,6 +142,11 @@ def _check_actor(application: Application, to: str, user: User) -> None:
         # Handing a case back to the queue: only its reviewer.
         if not (_is_reviewer(user) and application.reviewer_id == user.pk):
             raise InvalidTransition("not_assigned", _("Only the assigned reviewer can do this."))
+        return
+    if to == Status.REVOKED:
+        # Any reviewer allowed to revoke, not only the one who decided: the case is closed.
+        if not (_is_reviewer(user) and user.has_perm(REVOKE_PERMISSION)):
+            raise InvalidTransition("not_reviewer", _("Only a reviewer can revoke a permit."))
         return
     if to in APPLICANT_MOVES:
         if user.pk != application.applicant_id:
@@ -171,6 +191,8 @@ def _check_preconditions(application: Application, to: str, reason: str, message
         raise InvalidTransition("reason_unknown", _("Choose a reason from the list."))
     if move.needs_message and not message.strip():
         raise InvalidTransition("message_required", _("Write the message to the applicant."))
+    if to == Status.REVOKED and not hasattr(application, "permit"):
+        raise InvalidTransition("no_permit", _("This application has no permit to revoke."))
 
 
 def today() -> date:
@@ -193,10 +215,11 @@ def transition(
     Locks the row; raises ``InvalidTransition`` when the move is not allowed from the current
     status, when ``by`` may not make it, when a precondition fails, or when the status is no
     longer ``expected_status`` (someone acted first). On approval the permit is issued. The
-    applicant and the sponsoring employer's users are notified after the commit.
+    applicant and the sponsoring employer's users are notified after the commit. On revocation
+    the permit stops being valid from today on.
     """
     from .models import Application, StatusChange
-    from .services import notify_status_change, permit_issue
+    from .services import notify_status_change, permit_issue, permit_revoke
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -233,7 +256,7 @@ def transition(
             locked.route = locked.route_for_profession()
             fields += ["submitted_at", "route"]
         fields += locked.update_clock(old, to, today())
-        if to in FINAL_STATUSES:
+        if old in OPEN_STATUSES and to not in OPEN_STATUSES:
             locked.decided_at = now
             fields.append("decided_at")
         locked.save(update_fields=sorted(set(fields)))
@@ -249,6 +272,8 @@ def transition(
         )
         if to == Status.APPROVED:
             permit_issue(application=locked, on=today())
+        elif to == Status.REVOKED:
+            permit_revoke(application=locked, on=today())
         notify_status_change(change)
     application.refresh_from_db()
     return change

@@ -18,7 +18,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "permits.application": ["view", "change"],
         "permits.document": ["view"],
         "permits.statuschange": ["view"],
-        "permits.permit": ["view"],
+        # Revoked with the "Revoke the permit" move of the application's change page.
+        "permits.permit": ["view", "revoke"],
         "permits.documenttype": ["view"],
         "professions.profession": ["view"],
         "professions.sphere": ["view"],
