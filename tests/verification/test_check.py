@@ -181,3 +181,15 @@ def test_the_check_by_link_writes_nothing(client, permit):
     _check(client, "A" * 43)
     client.get(VERIFY)
     assert tables.changed_tables(before, tables.snapshot()) == []
+
+
+def test_the_typed_code_form_works_from_a_no_referrer_page(permit):
+    """Browsers send the form's POST from a "no-referrer" page with "Origin: null": the check
+    must still answer (a CSRF refusal here would break the form in every browser)."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(
+        VERIFY, {"code": permit.verification.short_code}, HTTP_ORIGIN="null", secure=True
+    )
+    assert response.status_code == 200 and permit.number in response.content.decode()
