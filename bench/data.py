@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from permits.models import Application, Permit, Route, StatusChange
-from permits.workflow import Status
+from permits.states import Status
 from portal.identifiers import check_digit
 from portal.models import Employer, Sponsorship, User
 from portal.roles import REVIEWERS

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .models import Application, Document
-from .workflow import Status
+from .states import Status
 
 
 def is_reviewer(user: Any) -> bool:

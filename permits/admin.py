@@ -28,15 +28,8 @@ from professions.models import Profession
 
 from . import access
 from .models import Application, Document, DocumentType, Permit, StatusChange
-from .workflow import (
-    CLOCK_RUNNING,
-    MOVE_LABELS,
-    OPEN_STATUSES,
-    InvalidTransition,
-    Status,
-    allowed_next,
-    transition,
-)
+from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, InvalidTransition, Status
+from .workflow import allowed_next, transition
 
 
 class OpenStatusFilter(admin.SimpleListFilter):
@@ -522,10 +515,11 @@ class DocumentTypeAdmin(TranslationAdmin):
 
 @admin.register(Permit)
 class PermitAdmin(admin.ModelAdmin):
-    list_display = ["number", "application", "issue_date", "valid_until"]
+    list_display = ["number", "application", "issue_date", "valid_until", "revoked_on"]
     search_fields = ["number", "application__number", "application__full_name"]
     list_select_related = ["application"]
-    readonly_fields = ["number", "application", "issue_date", "valid_until"]
+    # Revoked only through the application's "Revoke the permit" move (workflow.py).
+    readonly_fields = ["number", "application", "issue_date", "valid_until", "revoked_on"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,7 +7,7 @@ from typing import Any
 from portal.clock import today
 
 from .access import applications_for_applicant
-from .workflow import OPEN_STATUSES
+from .states import OPEN_STATUSES
 
 
 def applicant_summary(user: Any) -> dict[str, Any]:

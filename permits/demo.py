@@ -11,7 +11,8 @@ from portal.models import Sponsorship, User
 from professions.models import Profession
 
 from .models import Application, Document, DocumentType
-from .workflow import Status, transition
+from .states import Status
+from .workflow import transition
 
 DEMO_PDF = b"%PDF-1.4\n% demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -10,8 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, Status
 from .uploads import suffix_for
-from .workflow import CLOCK_RUNNING, OPEN_STATUSES, InfoRequestReason, RefusalReason, Status
+from .validity import last_valid_day
 
 
 class Route(models.TextChoices):
@@ -306,8 +307,9 @@ class StatusChange(models.Model):
 
     def reason_label(self) -> str:
 
-        choices = RefusalReason if self.to_status == Status.REFUSED else InfoRequestReason
-        return str(dict(choices.choices).get(self.reason, self.reason))
+        move = MOVE_LABELS.get(self.to_status)
+        choices = move.reasons.choices if move is not None and move.reasons is not None else []
+        return str(dict(choices).get(self.reason, self.reason))
 
 
 class Permit(models.Model):
@@ -319,13 +321,30 @@ class Permit(models.Model):
     number = models.CharField(_("permit number"), max_length=30, unique=True)
     issue_date = models.DateField(_("issue date"))
     valid_until = models.DateField(_("valid until"), db_index=True)
+    # Set by the "revoked" move of the workflow: the permit is not valid from this day on.
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("residence permit")
         verbose_name_plural = _("residence permits")
+        permissions = [("revoke_permit", _("Can revoke an issued residence permit"))]
 
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def last_valid_day(self) -> date:
+        return last_valid_day(self.valid_until, self.revoked_on)
+
     def covers(self, day: date) -> bool:
-        return self.issue_date <= day <= self.valid_until
+        return self.issue_date <= day <= self.last_valid_day
+
+    def state(self, on: date) -> str:
+        """The permit's state on ``on``: revoked, expired, not yet valid, or valid."""
+        if self.revoked_on is not None and self.revoked_on <= on:
+            return "revoked"
+        if on > self.valid_until:
+            return "expired"
+        if on < self.issue_date:
+            return "not_yet_valid"
+        return "valid"

@@ -22,7 +22,7 @@ def send_reminders(*, on: date | None) -> int:
     on = on or today()
     written = 0
     horizon = on + timedelta(days=max(PERMIT_EXPIRY_DAYS))
-    permits = Permit.objects.filter(valid_until__gte=on).select_related(
+    permits = Permit.objects.filter(valid_until__gte=on, revoked_on__isnull=True).select_related(
         "application__applicant", "application__employer"
     )
     for permit in permits.filter(valid_until__lte=horizon).iterator(chunk_size=500):

@@ -16,8 +16,8 @@ from portal.notifications import notify
 
 from . import uploads
 from .models import Application, Document, DocumentType, Permit, StatusChange
+from .states import Status
 from .validity import valid_until
-from .workflow import Status
 
 
 def application_start(*, applicant: User, profession: Any = None) -> Application:
@@ -109,6 +109,15 @@ def permit_issue(*, application: Application, on: date) -> Permit:
         issue_date=on,
         valid_until=valid_until(on, application.passport_expiry),
     )
+
+
+def permit_revoke(*, application: Application, on: date) -> Permit:
+    """Revoke the application's permit from ``on``: called by ``workflow.transition()`` only,
+    with the application's row locked."""
+    permit = Permit.objects.select_for_update().get(application=application)
+    permit.revoked_on = on
+    permit.save(update_fields=["revoked_on"])
+    return permit
 
 
 def employer_recipients(application: Application) -> list[User]:

@@ -5,7 +5,7 @@ A permit is issued for ten years, or for the period the passport is valid when t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 PERMIT_YEARS = 10
 
@@ -21,3 +21,14 @@ def add_years(day: date, years: int) -> date:
 def valid_until(issue_date: date, passport_expiry: date) -> date:
     """``min(issue_date + 10 years, passport_expiry)``."""
     return min(add_years(issue_date, PERMIT_YEARS), passport_expiry)
+
+
+def last_valid_day(valid_until: date, revoked_on: date | None) -> date:
+    """The last day a permit is valid: ``valid_until``, or the day before its revocation.
+
+    A permit revoked on day ``r`` is valid up to ``r - 1``; from ``r`` on it covers nothing (the
+    stay tracker counts those days again).
+    """
+    if revoked_on is None:
+        return valid_until
+    return min(valid_until, revoked_on - timedelta(days=1))

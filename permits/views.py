@@ -17,7 +17,8 @@ from professions.models import Profession
 from . import access, services, uploads
 from .forms import STEP_FORMS, AnswerForm, DocumentForm, WithdrawForm
 from .models import Application, Document
-from .workflow import MOVE_LABELS, InvalidTransition, Status, allowed_next, transition
+from .states import MOVE_LABELS, InvalidTransition, Status
+from .workflow import allowed_next, transition
 
 STEPS = list(Application.Step)
 

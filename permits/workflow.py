@@ -8,102 +8,28 @@ database transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.clock import today
 
-if TYPE_CHECKING:
-    from portal.models import User
-
-    from .models import Application, StatusChange
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    INFO_REQUESTED = "info_requested", _("Information requested")
-    RESUBMITTED = "resubmitted", _("Resubmitted")
-    APPROVED = "approved", _("Approved: permit issued")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class RefusalReason(models.TextChoices):
-    NOT_ELIGIBLE = "not_eligible", _("The profession or qualification does not meet the list")
-    DOCUMENTS_INVALID = "documents_invalid", _("Documents are invalid or not genuine")
-    CRIMINAL_RECORD = "criminal_record", _("Criminal record")
-    NO_SOLVENCY = "no_solvency", _("Solvency not proven")
-    SECURITY = "security", _("Grounds of national security")
-    OTHER = "other", _("Other reason")
-
-
-class InfoRequestReason(models.TextChoices):
-    MISSING_DOCUMENT = "missing_document", _("A document is missing")
-    UNREADABLE_DOCUMENT = "unreadable_document", _("A document cannot be read")
-    PASSPORT = "passport", _("Passport details need correcting")
-    QUALIFICATION = "qualification", _("More proof of qualification is needed")
-    OTHER = "other", _("Other")
-
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
-    Status.SUBMITTED: frozenset({Status.UNDER_REVIEW, Status.WITHDRAWN}),
-    Status.UNDER_REVIEW: frozenset(
-        {Status.INFO_REQUESTED, Status.APPROVED, Status.REFUSED, Status.SUBMITTED, Status.WITHDRAWN}
-    ),
-    Status.INFO_REQUESTED: frozenset({Status.RESUBMITTED, Status.WITHDRAWN}),
-    Status.RESUBMITTED: frozenset({Status.UNDER_REVIEW, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset(),
-    Status.REFUSED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
-
-OPEN_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if nxt)
-FINAL_STATUSES = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
-# Statuses in which the decision clock runs.
-CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.RESUBMITTED})
-
-# Who makes each move: the applicant, or a reviewer.
-APPLICANT_MOVES = frozenset({Status.SUBMITTED, Status.RESUBMITTED, Status.WITHDRAWN})
-REVIEWER_MOVES = frozenset(
-    {Status.UNDER_REVIEW, Status.INFO_REQUESTED, Status.APPROVED, Status.REFUSED}
+from .models import Application, StatusChange, passport_problem
+from .services import notify_status_change, permit_issue, permit_revoke
+from .states import (
+    APPLICANT_MOVES,
+    MOVE_LABELS,
+    OPEN_STATUSES,
+    REVOKE_PERMISSION,
+    TRANSITIONS,
+    InvalidTransition,
+    Status,
 )
 
-
-class InvalidTransition(Exception):
-    """A move that is not allowed; ``code`` is stable, ``message`` is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Move:
-    to: str
-    label: str
-    needs_message: bool = False
-    reasons: type[models.TextChoices] | None = None
-
-
-MOVE_LABELS: dict[str, Move] = {
-    Status.SUBMITTED: Move(Status.SUBMITTED, _("Submit")),
-    Status.UNDER_REVIEW: Move(Status.UNDER_REVIEW, _("Take for review")),
-    Status.INFO_REQUESTED: Move(
-        Status.INFO_REQUESTED, _("Request information"), True, InfoRequestReason
-    ),
-    Status.RESUBMITTED: Move(Status.RESUBMITTED, _("Send my answer")),
-    Status.APPROVED: Move(Status.APPROVED, _("Approve and issue the permit")),
-    Status.REFUSED: Move(Status.REFUSED, _("Refuse"), True, RefusalReason),
-    Status.WITHDRAWN: Move(Status.WITHDRAWN, _("Withdraw")),
-}
+if TYPE_CHECKING:
+    from portal.models import User
 
 
 def _is_reviewer(user: User) -> bool:
@@ -129,6 +55,11 @@ def _check_actor(application: Application, to: str, user: User) -> None:
         if not (_is_reviewer(user) and application.reviewer_id == user.pk):
             raise InvalidTransition("not_assigned", _("Only the assigned reviewer can do this."))
         return
+    if to == Status.REVOKED:
+        # Any reviewer allowed to revoke, not only the one who decided: the case is closed.
+        if not (_is_reviewer(user) and user.has_perm(REVOKE_PERMISSION)):
+            raise InvalidTransition("not_reviewer", _("Only a reviewer can revoke a permit."))
+        return
     if to in APPLICANT_MOVES:
         if user.pk != application.applicant_id:
             raise InvalidTransition("not_applicant", _("Only the applicant can do this."))
@@ -142,7 +73,6 @@ def _check_actor(application: Application, to: str, user: User) -> None:
 
 
 def _check_preconditions(application: Application, to: str, reason: str, message: str) -> None:
-    from .models import passport_problem
 
     if to in (Status.SUBMITTED, Status.RESUBMITTED) and application.status in (
         Status.DRAFT,
@@ -172,6 +102,8 @@ def _check_preconditions(application: Application, to: str, reason: str, message
         raise InvalidTransition("reason_unknown", _("Choose a reason from the list."))
     if move.needs_message and not message.strip():
         raise InvalidTransition("message_required", _("Write the message to the applicant."))
+    if to == Status.REVOKED and not hasattr(application, "permit"):
+        raise InvalidTransition("no_permit", _("This application has no permit to revoke."))
 
 
 def transition(
@@ -189,10 +121,9 @@ def transition(
     Locks the row; raises ``InvalidTransition`` when the move is not allowed from the current
     status, when ``by`` may not make it, when a precondition fails, or when the status is no
     longer ``expected_status`` (someone acted first). On approval the permit is issued. The
-    applicant and the sponsoring employer's users are notified after the commit.
+    applicant and the sponsoring employer's users are notified after the commit. On revocation
+    the permit stops being valid from today on.
     """
-    from .models import Application, StatusChange
-    from .services import notify_status_change, permit_issue
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -229,7 +160,7 @@ def transition(
             locked.route = locked.route_for_profession()
             fields += ["submitted_at", "route"]
         fields += locked.update_clock(old, to, today())
-        if to in FINAL_STATUSES:
+        if old in OPEN_STATUSES and to not in OPEN_STATUSES:
             locked.decided_at = now
             fields.append("decided_at")
         locked.save(update_fields=sorted(set(fields)))
@@ -245,6 +176,8 @@ def transition(
         )
         if to == Status.APPROVED:
             permit_issue(application=locked, on=today())
+        elif to == Status.REVOKED:
+            permit_revoke(application=locked, on=today())
         notify_status_change(change)
     application.refresh_from_db()
     return change

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from permits.workflow import Status
+from permits.states import Status
 from portal.clock import today
 
 from . import auth, csvsafe, employers, reports, staff

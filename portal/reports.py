@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from permits.models import StatusChange
-from permits.workflow import Status
+from permits.states import Status
 
 from . import staff
 from .models import Employer, Sponsorship

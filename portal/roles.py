@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.management import create_permissions
+
 REVIEWERS = "Reviewers"
 CATALOGUE_EDITORS = "Catalogue editors"
 
@@ -18,7 +20,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "permits.application": ["view", "change"],
         "permits.document": ["view"],
         "permits.statuschange": ["view"],
-        "permits.permit": ["view"],
+        # Revoked with the "Revoke the permit" move of the application's change page.
+        "permits.permit": ["view", "revoke"],
         "permits.documenttype": ["view"],
         "professions.profession": ["view"],
         "professions.sphere": ["view"],
@@ -42,8 +45,6 @@ def apply_groups(apps: Any, schema_editor: Any = None) -> None:
     Usable as a ``RunPython`` function: model permissions are created first, since Django
     otherwise makes them only after all migrations have run. Models not installed yet are skipped.
     """
-    from django.contrib.auth.management import create_permissions
-
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)

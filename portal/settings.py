@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "professions",
     "permits",
     "stays",
+    "verification",
 ]
 
 MIDDLEWARE = [

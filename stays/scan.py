@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Permit
+from permits.validity import last_valid_day
 from portal import clock
 from portal.access import organisation_users
 from portal.models import Notification, Sponsorship, User
@@ -102,9 +103,10 @@ def _permits(on: date) -> tuple[dict[int, list[rules.Period]], set[int]]:
     """Permit periods by person, and the people a permit covers on ``on``."""
     periods: dict[int, list[rules.Period]] = defaultdict(list)
     covered: set[int] = set()
-    for person_id, start, end in Permit.objects.values_list(
-        "application__applicant_id", "issue_date", "valid_until"
+    for person_id, start, until, revoked_on in Permit.objects.values_list(
+        "application__applicant_id", "issue_date", "valid_until", "revoked_on"
     ).iterator(chunk_size=5000):
+        end = last_valid_day(until, revoked_on)
         periods[person_id].append(rules.Period(start, end))
         if start <= on <= end:
             covered.add(person_id)

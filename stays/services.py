@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from permits.models import Permit
+from permits.validity import last_valid_day
 from portal.clock import today
 from portal.models import User
 
@@ -72,12 +73,13 @@ def regime_limits(regime: str) -> rules.Limits:
 
 
 def permit_periods(person_id: int) -> list[rules.Period]:
-    """The periods the person's residence permits cover (one query)."""
+    """The periods the person's residence permits cover (one query); a revoked permit covers
+    the days before its revocation only."""
     return [
-        rules.Period(start, end)
-        for start, end in Permit.objects.filter(application__applicant_id=person_id)
+        rules.Period(start, last_valid_day(end, revoked_on))
+        for start, end, revoked_on in Permit.objects.filter(application__applicant_id=person_id)
         .order_by("issue_date")
-        .values_list("issue_date", "valid_until")
+        .values_list("issue_date", "valid_until", "revoked_on")
     ]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from permits.admin import default_message
 from permits.models import Application, DocumentType
-from permits.workflow import Status
+from permits.states import Status
 from portal.models import Notification, User
 from professions.models import Profession
 from tests.factories import PASSWORD, EmployerUserFactory, StaffFactory

@@ -18,7 +18,8 @@ from django.db.models import F
 from django.urls import reverse
 
 from permits.models import Application, Document, StatusChange
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal.models import Notification
 from portal.notifications import CLAIM_TIMEOUT, enqueue, sweep
 from tests.conftest import WorkerProcess, start_worker, wait_for

@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Application
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal.models import Heartbeat, Notification
 from portal.notifications import CLAIM_TIMEOUT, enqueue, sweep
 from professions.models import Profession

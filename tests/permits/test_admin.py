@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from permits.models import Application, Permit
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from tests.permits.factories import ApplicationFactory, ready_application
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,7 @@ def test_the_queue_filters_overdue_and_mine(client, reviewer):
 
 
 def _bulk_applications(count, start=0):
-    from permits.workflow import Status as S
+    from permits.states import Status as S
     from tests.factories import UserFactory
     from tests.permits.factories import listed_profession
 

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from permits.models import Application, Document, DocumentType
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from tests.factories import EmployerFactory, valid_bin
 from tests.permits.factories import (
     PDF_BYTES,

@@ -4,7 +4,8 @@ import pytest
 
 from permits.models import Permit
 from permits.reminders import send_reminders
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal.models import Notification
 from tests.factories import EmployerUserFactory, sponsor
 from tests.permits.factories import ready_application

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from permits.models import Application, DocumentType
-from permits.workflow import Status
+from permits.states import Status
 from portal.models import Notification, Sponsorship
 from tests.conftest import wait_for
 from tests.factories import EmployerUserFactory, StaffFactory, UserFactory

@@ -7,14 +7,8 @@ import pytest
 from django.db import connection
 
 from permits.models import Permit, StatusChange
-from permits.workflow import (
-    FINAL_STATUSES,
-    TRANSITIONS,
-    InvalidTransition,
-    Status,
-    allowed_next,
-    transition,
-)
+from permits.states import FINAL_STATUSES, TRANSITIONS, InvalidTransition, Status
+from permits.workflow import allowed_next, transition
 from portal.models import Notification
 from tests.factories import EmployerUserFactory, StaffFactory, sponsor
 from tests.permits.factories import ApplicationFactory, ready_application
@@ -34,6 +28,8 @@ def _args(to):
         return {"reason": "missing_document", "message": "Please add the diploma."}
     if to == Status.REFUSED:
         return {"reason": "not_eligible", "message": "Not on the list."}
+    if to == Status.REVOKED:
+        return {"reason": "false_documents", "message": "The diploma was forged."}
     return {}
 
 
@@ -62,6 +58,7 @@ def _bring_to(status, reviewer):
         Status.APPROVED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED],
         Status.REFUSED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.REFUSED],
         Status.WITHDRAWN: [Status.WITHDRAWN],
+        Status.REVOKED: [Status.SUBMITTED, Status.UNDER_REVIEW, Status.APPROVED, Status.REVOKED],
     }[status]
     for to in path:
         transition(application, to, by=_actor(application, to, reviewer), **_args(to))

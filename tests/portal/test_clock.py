@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal import clock
 from stays.services import person_overview
 from tests.factories import UserFactory

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from permits.models import Application
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal.clock import today
 from portal.models import Notification, Sponsorship, User
 from stays.models import Crossing

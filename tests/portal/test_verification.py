@@ -15,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal import services
 from portal.models import Employer, EmployerStatusChange, Notification, User
 from tests.factories import EmployerFactory, EmployerUserFactory, UserFactory, sponsor, valid_bin

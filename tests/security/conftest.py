@@ -21,7 +21,8 @@ from django.utils.http import urlsafe_base64_encode
 
 from permits.models import Application, Document, Route
 from permits.services import permit_issue
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal.clock import today
 from portal.models import ColleagueInvitation, Employer, Sponsorship, User
 from stays.models import CalendarFeed, Crossing

@@ -24,7 +24,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from permits.models import Application, StatusChange
-from permits.workflow import Status, transition
+from permits.states import Status
+from permits.workflow import transition
 from portal.models import EmployerStatusChange
 from portal.roles import CATALOGUE_EDITORS, GROUP_PERMISSIONS, REVIEWERS
 from professions.models import Profession

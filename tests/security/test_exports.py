@@ -17,7 +17,7 @@ from django.urls import reverse
 from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
-from permits.workflow import Status
+from permits.states import Status
 from portal.csvsafe import SAFE_FORMATS, TRIGGERS, restore_cell, safe_cell
 from professions.models import Profession
 from professions.resources import ProfessionResource

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 import pytest
@@ -30,11 +31,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from permits.models import Application, Document
+from permits.models import Application, Document, Permit
+from permits.models import Route as PermitRoute
+from permits.services import permit_issue
+from permits.states import Status
+from portal.clock import today
 from portal.models import Employer, Notification
 from portal.roles import REVIEWERS
 from stays.models import CountryRule, Crossing
 from stays.services import status_refresh
+from tests.permits.factories import ApplicationFactory
+from verification.models import IssuedDocument
+from verification.services import statement_issue
 
 from .conftest import A_MARKERS, ROLES, World
 
@@ -294,6 +302,17 @@ ROUTES: dict[str, Route] = {
     ),
     "stays:calendar_regenerate": Route(POST_FOR_APPLICANTS),
     "stays:calendar": Route(PUBLIC, lambda w: [w.feed_a.token], capability=True),
+    # --- verification: the holder's documents, and the public check ---
+    "verification:documents": Route(FOR_APPLICANTS),
+    "verification:permit_pdf": Route(A_OBJECT, lambda w: [permit_a(w).pk, "kk"]),
+    "verification:statement_issue": Route(POST_FOR_APPLICANTS),
+    "verification:statement_pdf": Route(A_OBJECT, lambda w: [statement_a(w).pk, "ru"]),
+    "verification:statement_revoke": Route(POST_FOR_APPLICANTS, lambda w: [statement_a(w).pk]),
+    "verification:verify": Route(PUBLIC),
+    # The QR link of A's permit: the token stands for the right to see what the check shows.
+    "verification:check": Route(
+        PUBLIC, lambda w: [permit_a(w).verification.token], capability=True
+    ),
     # --- accounts (django.contrib.auth) ---
     "login": Route(expect(anonymous=200, users=DASHBOARD)),
     "logout": Route(expect(everyone=405)),  # POST only since Django 5.0
@@ -335,6 +354,33 @@ ROUTES: dict[str, Route] = {
 
 # Roles who legitimately see A's data: A, the employer sponsoring A, and the reviewer.
 SEES_A = {"applicant_a", "employer_a", "reviewer"}
+
+
+def permit_a(world: World) -> Permit:
+    """A permit A held before (an earlier application, approved), with its codes. It has
+    expired (with the passport), so A's status today is what the rest of the matrix expects."""
+    permit = world.extra.get("permit_a")
+    if permit is None:
+        earlier = ApplicationFactory(
+            applicant=world.applicant_a,
+            full_name="Alice Applicant",
+            passport_number="PASS-A-0001",
+            status=Status.APPROVED,
+            route=PermitRoute.FACILITATED,
+            passport_expiry=today() - timedelta(days=10),
+        )
+        permit = permit_issue(application=earlier, on=today() - timedelta(days=400))
+        world.extra["permit_a"] = permit
+    return permit
+
+
+def statement_a(world: World) -> IssuedDocument:
+    """A statement of A's stays."""
+    statement = world.extra.get("statement_a")
+    if statement is None:
+        statement = statement_issue(person=world.applicant_a, on=today())
+        world.extra["statement_a"] = statement
+    return statement
 
 
 def totp_device(world: World) -> TOTPDevice:
@@ -504,6 +550,20 @@ def _superuser(w: World) -> tuple[bool, bool]:
     reviewer = w.users["reviewer"]
     reviewer.refresh_from_db()
     return (reviewer.is_superuser, reviewer.groups.count() == 1)
+
+
+def _statements_a(w: World) -> list[tuple[Any, ...]]:
+    statement_a(w)
+    return list(
+        IssuedDocument.objects.filter(holder=w.applicant_a, kind="statement").values_list(
+            "pk", "revoked_at"
+        )
+    )
+
+
+def _permit_a(w: World) -> tuple[Any, ...]:
+    permit = Permit.objects.get(pk=permit_a(w).pk)
+    return (permit.revoked_on, permit.application.status, permit.application.changes.count())
 
 
 @dataclass(frozen=True)
@@ -695,6 +755,49 @@ ATTEMPTS = [
         403,
         _app_a,
         lambda w: {"notes": "edited by the wrong person"},
+    ),
+    # Only the holder issues and revokes statements: B's POST names A's statement in vain.
+    Attempt(
+        "verification:statement_revoke",
+        lambda w: [statement_a(w).pk],
+        "applicant_b",
+        404,
+        _statements_a,
+    ),
+    *[
+        Attempt(
+            "verification:statement_revoke",
+            lambda w: [statement_a(w).pk],
+            role,
+            403,
+            _statements_a,
+        )
+        for role in ("employer_a", "reviewer")
+    ],
+    Attempt(
+        "verification:statement_issue",
+        NO_ARGS,
+        "employer_a",
+        403,
+        _statements_a,
+        lambda w: {"as_of": today().isoformat()},
+    ),
+    # Only the admin's revocation move revokes a permit, and only a reviewer makes it.
+    Attempt(
+        "admin:permits_application_move",
+        lambda w: [permit_a(w).application_id, "revoked"],
+        "catalogue_editor",
+        404,
+        _permit_a,
+        lambda w: {"expected_status": "approved", "reason": "security", "message": "x"},
+    ),
+    Attempt(
+        "admin:permits_application_move",
+        lambda w: [permit_a(w).application_id, "revoked"],
+        "applicant_a",
+        ADMIN_LOGIN,
+        _permit_a,
+        lambda w: {"expected_status": "approved", "reason": "security", "message": "x"},
     ),
     # Only staff make recovery codes, and only their own.
     Attempt(

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerificationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "verification"
+    verbose_name = _("Document verification")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (every issued permit gets its codes)
