@@ -69,19 +69,21 @@ def main() -> int:
                 name, value = pair.split("=", 1)
                 client.cookies[name] = value
         client.get(page.path, secure=True)  # warm: templates, translations, connections
-        times, captured = [], None
+        times, cpu, captured = [], [], None
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(page.path, secure=True)
                 if getattr(response, "streaming", False):
                     b"".join(response.streaming_content)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             captured = queries
         assert captured is not None
         sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
         print(
             f"{page.name:22} {response.status_code}  median {statistics.median(times):7.1f} ms  "
+            f"cpu {statistics.median(cpu):6.1f} ms  "
             f"queries {len(captured.captured_queries):3}  sql {sql_ms:7.1f} ms"
         )
         slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))

@@ -35,8 +35,9 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     table = staff.staff_table(employer, request.GET, on)
     page = Paginator(table.rows, 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    staff.attach_professions(rows)
     summary = staff.overview(employer, on)
+    summary.latest.attach(rows)  # the overview read every person's application and permit
+    staff.attach_professions(rows)
     attention = [
         {
             "kind": kind,
@@ -208,7 +209,8 @@ STAFF_CSV_COLUMNS = [
 @employer_required
 def staff_csv(request: HttpRequest) -> HttpResponse:
     """The staff table (with the same filters) as CSV, streamed."""
-    table = staff.staff_table(request.user.employer, request.GET, _today())
+    employer = request.user.employer
+    table = staff.staff_table(employer, request.GET, _today())
 
     class Echo:
         def write(self, value: str) -> str:
@@ -218,20 +220,27 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
 
     def rows():
         yield writer.writerow(STAFF_CSV_COLUMNS)
+        # Every person's latest application and permit in two queries, not ten lookups a row.
+        latest = staff.latest_of(
+            Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
+                "person_id"
+            )
+        )
         batch: list[Sponsorship] = []
         for row in table.rows.iterator(chunk_size=500):
             batch.append(row)
             if len(batch) == 500:
-                yield from _csv_lines(writer, batch)
+                yield from _csv_lines(writer, batch, latest)
                 batch = []
-        yield from _csv_lines(writer, batch)
+        yield from _csv_lines(writer, batch, latest)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sponsored-staff.csv"'
     return response
 
 
-def _csv_lines(writer, batch: list[Sponsorship]):
+def _csv_lines(writer, batch: list[Sponsorship], latest: staff.Latest):
+    latest.attach(batch)
     staff.attach_professions(batch)
     for r in batch:
         status = getattr(r.person, "stay_status", None)

@@ -6,6 +6,7 @@ Never documents: only the facts listed in ``STAFF_COLUMNS``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -39,32 +40,116 @@ ATTENTION = {
 }
 
 
-def staff_queryset(employer: Employer) -> QuerySet[Sponsorship]:
-    """Active sponsorships of ``employer`` with each person's latest application and permit."""
+# What the table shows of each person's latest application and latest permit: annotation name
+# -> field. The table reads them for its page only (``attach_latest``); the database computes
+# one (a correlated subquery per row) only when a filter or the sort needs it.
+LATEST_APPLICATION = {
+    "app_id": "pk",
+    "app_number": "number",
+    "app_status": "status",
+    "app_submitted": "submitted_at",
+    "app_decided": "decided_at",
+    "app_profession": "profession_id",
+    "app_profession_other": "profession_other",
+    "passport_expiry": "passport_expiry",
+}
+LATEST_PERMIT = {"permit_number": "number", "permit_until": "valid_until"}
+FACTS = [*LATEST_APPLICATION, *LATEST_PERMIT]
+
+
+def staff_queryset(
+    employer: Employer, annotations: Iterable[str] | None = None
+) -> QuerySet[Sponsorship]:
+    """Active sponsorships of ``employer`` with each person's latest application and permit.
+
+    ``annotations`` names the facts (``FACTS``) to compute in the database, all by default:
+    each is a correlated subquery per row, so the table asks only for those its filter or
+    sort uses and reads the others for the rows it shows.
+    """
     from permits.models import Application, Permit
 
+    wanted = set(FACTS if annotations is None else annotations)
     latest = Application.objects.filter(applicant_id=OuterRef("person_id")).order_by(
         "-created_at", "-pk"
     )
     permit = Permit.objects.filter(application__applicant_id=OuterRef("person_id")).order_by(
         "-issue_date", "-pk"
     )
+    subqueries = {
+        **{
+            name: Subquery(latest.values(field)[:1])
+            for name, field in LATEST_APPLICATION.items()
+            if name in wanted
+        },
+        **{
+            name: Subquery(permit.values(field)[:1])
+            for name, field in LATEST_PERMIT.items()
+            if name in wanted
+        },
+    }
     return (
         Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
         .select_related("person", "person__stay_status")
-        .annotate(
-            app_id=Subquery(latest.values("pk")[:1]),
-            app_number=Subquery(latest.values("number")[:1]),
-            app_status=Subquery(latest.values("status")[:1]),
-            app_submitted=Subquery(latest.values("submitted_at")[:1]),
-            app_decided=Subquery(latest.values("decided_at")[:1]),
-            app_profession=Subquery(latest.values("profession_id")[:1]),
-            app_profession_other=Subquery(latest.values("profession_other")[:1]),
-            passport_expiry=Subquery(latest.values("passport_expiry")[:1]),
-            permit_number=Subquery(permit.values("number")[:1]),
-            permit_until=Subquery(permit.values("valid_until")[:1]),
-        )
+        .annotate(**subqueries)
     )
+
+
+@dataclass
+class Latest:
+    """Each person's latest application and latest permit, read in two plain queries."""
+
+    applications: dict[int, tuple[Any, ...]]  # person id -> values in LATEST_APPLICATION order
+    permits: dict[int, tuple[Any, ...]]  # person id -> values in LATEST_PERMIT order
+
+    def attach(self, rows: Iterable[Any]) -> None:
+        """Give each row the facts the annotations of ``staff_queryset`` would give it."""
+        no_application = (None,) * len(LATEST_APPLICATION)
+        no_permit = (None,) * len(LATEST_PERMIT)
+        for row in rows:
+            values = self.applications.get(row.person_id, no_application)
+            for name, value in zip(LATEST_APPLICATION, values, strict=True):
+                setattr(row, name, value)
+            values = self.permits.get(row.person_id, no_permit)
+            for name, value in zip(LATEST_PERMIT, values, strict=True):
+                setattr(row, name, value)
+
+
+def latest_of(people: Any) -> Latest:
+    """The latest application and permit of ``people`` (a queryset of person ids or a list):
+    two indexed queries, whatever their number, instead of a lookup per person and fact."""
+    from permits.models import Application, Permit
+
+    applications: dict[int, tuple[Any, ...]] = {}
+    for applicant_id, *values in (
+        Application.objects.filter(applicant_id__in=people)
+        .order_by("applicant_id", "-created_at", "-pk")
+        .values_list("applicant_id", *LATEST_APPLICATION.values())
+    ):
+        applications.setdefault(applicant_id, tuple(values))
+    permits: dict[int, tuple[Any, ...]] = {}
+    for applicant_id, *values in (
+        Permit.objects.filter(application__applicant_id__in=people)
+        .order_by("application__applicant_id", "-issue_date", "-pk")
+        .values_list("application__applicant_id", *LATEST_PERMIT.values())
+    ):
+        permits.setdefault(applicant_id, tuple(values))
+    return Latest(applications=applications, permits=permits)
+
+
+def attach_latest(rows: list[Any]) -> None:
+    """Give the rows (of ``staff_queryset``) their latest application, permit and profession."""
+    if rows:
+        latest_of([r.person_id for r in rows]).attach(rows)
+    attach_professions(rows)
+
+
+# The facts each attention filter reads.
+ATTENTION_NEEDS = {
+    "permit_expiring": {"permit_until"},
+    "passport_before_permit": {"permit_until", "passport_expiry"},
+    "must_leave": {"permit_until"},
+    "violations": set(),
+}
 
 
 def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QuerySet[Sponsorship]:
@@ -122,6 +207,7 @@ def needs_attention(row: Any, on: date) -> set[str]:
 class Overview:
     counts: list[tuple[str | None, int]]
     attention: dict[str, list[Any]]
+    latest: Latest  # every person's latest application and permit, for the table's page
 
 
 def overview(employer: Employer, on: date) -> Overview:
@@ -130,12 +216,29 @@ def overview(employer: Employer, on: date) -> Overview:
     Three plain indexed queries (people, their applications, their permits) rather than the
     table's correlated subqueries, which cost a thousand lookups each for a thousand people.
     """
-    from permits.models import Application, Permit
-
     # Plain values, not model instances: a thousand people cost milliseconds, not a tenth of
     # a second. Each row offers what ``needs_attention`` and the dashboard lists read.
-    rows = [
-        SimpleNamespace(
+    active = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
+    # The people as a subquery, not a list of a thousand parameters to bind and parse.
+    latest = latest_of(active.values("person_id"))
+    status_at = list(LATEST_APPLICATION).index("app_status")
+    passport_at = list(LATEST_APPLICATION).index("passport_expiry")
+    until_at = list(LATEST_PERMIT).index("permit_until")
+    counts: dict[str | None, int] = {}
+    attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
+    for pk, person_id, name, in_country, leave_by, violations in active.order_by(
+        "person__full_name", "pk"
+    ).values_list(
+        "pk",
+        "person_id",
+        "person__full_name",
+        "person__stay_status__in_country",
+        "person__stay_status__latest_exit_date",
+        "person__stay_status__violation_count",
+    ):
+        application = latest.applications.get(person_id)
+        permit = latest.permits.get(person_id)
+        row = SimpleNamespace(
             pk=pk,
             person_id=person_id,
             person=SimpleNamespace(
@@ -148,48 +251,15 @@ def overview(employer: Employer, on: date) -> Overview:
                     violation_count=violations,
                 ),
             ),
+            app_status=application[status_at] if application else None,
+            passport_expiry=application[passport_at] if application else None,
+            permit_until=permit[until_at] if permit else None,
         )
-        for pk, person_id, name, in_country, leave_by, violations in (
-            Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
-            .order_by("person__full_name", "pk")
-            .values_list(
-                "pk",
-                "person_id",
-                "person__full_name",
-                "person__stay_status__in_country",
-                "person__stay_status__latest_exit_date",
-                "person__stay_status__violation_count",
-            )
-        )
-    ]
-    # The people as a subquery, not a list of a thousand parameters to bind and parse.
-    people = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
-        "person_id"
-    )
-    latest: dict[int, tuple[str, date | None]] = {}
-    for applicant_id, status, passport in (
-        Application.objects.filter(applicant_id__in=people)
-        .order_by("applicant_id", "-created_at", "-pk")
-        .values_list("applicant_id", "status", "passport_expiry")
-    ):
-        latest.setdefault(applicant_id, (status, passport))
-    permits: dict[int, date] = {}
-    for applicant_id, until in (
-        Permit.objects.filter(application__applicant_id__in=people)
-        .order_by("application__applicant_id", "-issue_date", "-pk")
-        .values_list("application__applicant_id", "valid_until")
-    ):
-        permits.setdefault(applicant_id, until)
-    counts: dict[str | None, int] = {}
-    attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
-    for row in rows:
-        row.app_status, row.passport_expiry = latest.get(row.person_id, (None, None))
-        row.permit_until = permits.get(row.person_id)
         counts[row.app_status] = counts.get(row.app_status, 0) + 1
         for kind in needs_attention(row, on):
             attention[kind].append(row)
     ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
-    return Overview(counts=ordered, attention=attention)
+    return Overview(counts=ordered, attention=attention, latest=latest)
 
 
 @dataclass
@@ -201,37 +271,50 @@ class StaffTable:
 
 
 def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
-    """Rows for the table, filtered and sorted as ``params`` (a QueryDict) asks."""
-    rows = staff_queryset(employer)
+    """Rows for the table, filtered and sorted as ``params`` (a QueryDict) asks.
+
+    The rows carry in the database only the facts their filter and sort use; give the rows
+    shown the others with ``attach_latest`` (or ``Overview.latest``).
+    """
     filters: dict[str, str] = {}
+    needed: set[str] = set()
     status = params.get("status", "")
+    if status:
+        filters["status"] = status
+        needed.add("app_status")
+    citizenship = params.get("citizenship", "")[:2].upper()
+    if citizenship:
+        filters["citizenship"] = citizenship
+    attention = params.get("attention", "")
+    if attention in ATTENTION:
+        filters["attention"] = attention
+        needed |= ATTENTION_NEEDS[attention]
+    query = params.get("q", "").strip()[:100]
+    if query:
+        filters["q"] = query
+        needed.add("app_number")
+    sort = params.get("sort", "name")
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "name", False
+    if SORTS[key] in FACTS:
+        needed.add(SORTS[key])
+    rows = staff_queryset(employer, needed)
     if status == "none":
         rows = rows.filter(app_status__isnull=True)
     elif status:
         rows = rows.filter(app_status=status)
-    if status:
-        filters["status"] = status
-    citizenship = params.get("citizenship", "")[:2].upper()
     if citizenship:
         rows = rows.filter(person__citizenship=citizenship)
-        filters["citizenship"] = citizenship
-    attention = params.get("attention", "")
     if attention in ATTENTION:
         rows = filter_attention(rows, attention, on)
-        filters["attention"] = attention
-    query = params.get("q", "").strip()[:100]
     if query:
         rows = rows.filter(
             Q(person__full_name__icontains=query)
             | Q(person__email__icontains=query)
             | Q(app_number__icontains=query)
         )
-        filters["q"] = query
-    sort = params.get("sort", "name")
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, descending = "name", False
     expression = F(SORTS[key])
     rows = rows.order_by(
         expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True),
