@@ -30,6 +30,7 @@ def main() -> int:
     parser.add_argument(
         "--cprofile", type=int, default=0, help="also print the N costliest functions per page"
     )
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -90,7 +91,7 @@ def main() -> int:
         for q in slowest[: args.slowest]:
             print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
         if args.cprofile:
-            _cprofile(client, page.path, args.repeat, args.cprofile)
+            _cprofile(client, page.path, args.repeat, args.cprofile, args.sort)
         if args.explain and slowest and float(slowest[0]["time"]) > 0.005:
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[0]["sql"])
@@ -98,7 +99,7 @@ def main() -> int:
     return 0
 
 
-def _cprofile(client: object, path: str, repeat: int, top: int) -> None:
+def _cprofile(client: object, path: str, repeat: int, top: int, sort: str) -> None:
     import cProfile
     import io
     import pstats
@@ -106,10 +107,12 @@ def _cprofile(client: object, path: str, repeat: int, top: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
-        client.get(path, secure=True)  # type: ignore[attr-defined]
+        response = client.get(path, secure=True)  # type: ignore[attr-defined]
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
     print("\n".join("      " + line for line in lines[-top - 1 :]))
 

@@ -206,9 +206,27 @@ STAFF_CSV_COLUMNS = [
 ]
 
 
+# The columns the CSV reads from the table's query, besides the latest application and permit.
+STAFF_CSV_VALUES = [
+    "person_id",
+    "person__full_name",
+    "person__email",
+    "person__citizenship",
+    "person__stay_status__days_in_window",
+    "person__stay_status__days_remaining",
+    "person__stay_status__latest_exit_date",
+    "person__stay_status__violation_count",
+]
+
+
 @employer_required
 def staff_csv(request: HttpRequest) -> HttpResponse:
-    """The staff table (with the same filters) as CSV, streamed."""
+    """The staff table (with the same filters) as CSV, streamed.
+
+    Plain values, not model instances (a thousand people, three models each): the table's
+    query for the people and their stay status, two queries for everyone's latest application
+    and permit, and the titles of the professions of each batch.
+    """
     employer = request.user.employer
     table = staff.staff_table(employer, request.GET, _today())
 
@@ -220,14 +238,13 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
 
     def rows():
         yield writer.writerow(STAFF_CSV_COLUMNS)
-        # Every person's latest application and permit in two queries, not ten lookups a row.
         latest = staff.latest_of(
             Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
                 "person_id"
             )
         )
-        batch: list[Sponsorship] = []
-        for row in table.rows.iterator(chunk_size=500):
+        batch: list[tuple[Any, ...]] = []
+        for row in table.rows.values_list(*STAFF_CSV_VALUES).iterator(chunk_size=500):
             batch.append(row)
             if len(batch) == 500:
                 yield from _csv_lines(writer, batch, latest)
@@ -239,28 +256,33 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _csv_lines(writer, batch: list[Sponsorship], latest: staff.Latest):
-    latest.attach(batch)
-    staff.attach_professions(batch)
-    for r in batch:
-        status = getattr(r.person, "stay_status", None)
+def _csv_lines(writer, batch: list[tuple[Any, ...]], latest: staff.Latest):
+    no_application = (None,) * len(staff.LATEST_APPLICATION)
+    no_permit = (None,) * len(staff.LATEST_PERMIT)
+    applications = [latest.applications.get(row[0], no_application) for row in batch]
+    titles = staff.profession_titles(a[5] for a in applications)
+    for row, application in zip(batch, applications, strict=True):
+        person_id, name, email, citizenship, used, left, leave_by, violations = row
+        _pk, number, status, submitted, decided, profession, other, passport = application
+        permit, until = latest.permits.get(person_id, no_permit)
+        has_status = used is not None
         yield writer.writerow(
             [
-                r.person.full_name,
-                r.person.email,
-                r.person.citizenship.code,
-                r.profession.title if r.profession else (r.app_profession_other or ""),
-                r.app_number or "",
-                r.app_status or "",
-                r.app_submitted.date().isoformat() if r.app_submitted else "",
-                r.app_decided.date().isoformat() if r.app_decided else "",
-                r.permit_number or "",
-                r.permit_until or "",
-                r.passport_expiry or "",
-                status.days_in_window if status else "",
-                status.days_remaining if status else "",
-                status.latest_exit_date or "" if status else "",
-                status.violation_count if status else "",
+                name,
+                email,
+                citizenship or "",
+                titles[profession] if profession in titles else (other or ""),
+                number or "",
+                status or "",
+                submitted.date().isoformat() if submitted else "",
+                decided.date().isoformat() if decided else "",
+                permit or "",
+                until or "",
+                passport or "",
+                used if has_status else "",
+                left if has_status else "",
+                (leave_by or "") if has_status else "",
+                violations if has_status else "",
             ]
         )
 

@@ -324,6 +324,21 @@ def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
     return StaffTable(rows=rows, sort=key, descending=descending, filters=filters)
 
 
+def profession_titles(ids: Iterable[int]) -> dict[int, Any]:
+    """The title (in the reader's language) of each profession, reading only the titles."""
+    from modeltranslation.utils import build_localized_fieldname
+
+    from professions.models import Profession
+
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    from django.conf import settings
+
+    titles = [build_localized_fieldname("title", code) for code, _name in settings.LANGUAGES]
+    return {p.pk: p.title for p in Profession.objects.only("title", *titles).filter(pk__in=ids)}
+
+
 def attach_professions(rows: list[Sponsorship]) -> None:
     """Give each row its profession (one query for the page)."""
     from professions.models import Profession
