@@ -35,9 +35,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     table = staff.staff_table(employer, request.GET, on)
     page = Paginator(table.rows, 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    staff.attach_latest(rows)
     summary = staff.overview(employer, on)
-    summary.latest.attach(rows)  # the overview read every person's application and permit
-    staff.attach_professions(rows)
     attention = [
         {
             "kind": kind,

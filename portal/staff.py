@@ -98,49 +98,80 @@ def staff_queryset(
 class Latest:
     """Each person's latest application and latest permit, read in two plain queries."""
 
-    applications: dict[int, tuple[Any, ...]]  # person id -> values in LATEST_APPLICATION order
-    permits: dict[int, tuple[Any, ...]]  # person id -> values in LATEST_PERMIT order
+    application_facts: tuple[str, ...]  # names of LATEST_APPLICATION, in the values' order
+    permit_facts: tuple[str, ...]  # names of LATEST_PERMIT
+    applications: dict[int, tuple[Any, ...]]  # person id -> values
+    permits: dict[int, tuple[Any, ...]]  # person id -> values
 
     def attach(self, rows: Iterable[Any]) -> None:
         """Give each row the facts the annotations of ``staff_queryset`` would give it."""
-        no_application = (None,) * len(LATEST_APPLICATION)
-        no_permit = (None,) * len(LATEST_PERMIT)
+        no_application = (None,) * len(self.application_facts)
+        no_permit = (None,) * len(self.permit_facts)
         for row in rows:
             values = self.applications.get(row.person_id, no_application)
-            for name, value in zip(LATEST_APPLICATION, values, strict=True):
+            for name, value in zip(self.application_facts, values, strict=True):
                 setattr(row, name, value)
             values = self.permits.get(row.person_id, no_permit)
-            for name, value in zip(LATEST_PERMIT, values, strict=True):
+            for name, value in zip(self.permit_facts, values, strict=True):
                 setattr(row, name, value)
 
 
-def latest_of(people: Any) -> Latest:
+def latest_of(
+    people: Any,
+    application_facts: Iterable[str] = tuple(LATEST_APPLICATION),
+    permit_facts: Iterable[str] = tuple(LATEST_PERMIT),
+) -> Latest:
     """The latest application and permit of ``people`` (a queryset of person ids or a list):
-    two indexed queries, whatever their number, instead of a lookup per person and fact."""
+    two indexed queries, whatever their number, instead of a lookup per person and fact.
+    Only the facts named are read."""
     from permits.models import Application, Permit
 
+    application_facts, permit_facts = tuple(application_facts), tuple(permit_facts)
     applications: dict[int, tuple[Any, ...]] = {}
     for applicant_id, *values in (
-        Application.objects.filter(applicant_id__in=people)
+        ()
+        if not application_facts
+        else Application.objects.filter(applicant_id__in=people)
         .order_by("applicant_id", "-created_at", "-pk")
-        .values_list("applicant_id", *LATEST_APPLICATION.values())
+        .values_list("applicant_id", *(LATEST_APPLICATION[f] for f in application_facts))
     ):
         applications.setdefault(applicant_id, tuple(values))
     permits: dict[int, tuple[Any, ...]] = {}
     for applicant_id, *values in (
-        Permit.objects.filter(application__applicant_id__in=people)
+        ()
+        if not permit_facts
+        else Permit.objects.filter(application__applicant_id__in=people)
         .order_by("application__applicant_id", "-issue_date", "-pk")
-        .values_list("application__applicant_id", *LATEST_PERMIT.values())
+        .values_list("application__applicant_id", *(LATEST_PERMIT[f] for f in permit_facts))
     ):
         permits.setdefault(applicant_id, tuple(values))
-    return Latest(applications=applications, permits=permits)
+    return Latest(application_facts, permit_facts, applications, permits)
 
 
 def attach_latest(rows: list[Any]) -> None:
-    """Give the rows (of ``staff_queryset``) their latest application, permit and profession."""
-    if rows:
-        latest_of([r.person_id for r in rows]).attach(rows)
-    attach_professions(rows)
+    """Give the rows (of ``staff_queryset``) their latest application, permit and profession:
+    two queries for the rows shown (the application with its profession, the permit)."""
+    from permits.models import Application
+
+    people = [r.person_id for r in rows]
+    if not people:
+        return
+    latest: dict[int, Any] = {}
+    for application in (
+        Application.objects.filter(applicant_id__in=people)
+        .select_related("profession")
+        .order_by("applicant_id", "-created_at", "-pk")
+    ):
+        latest.setdefault(application.applicant_id, application)
+    permits = latest_of(people, application_facts=()).permits
+    no_permit = (None,) * len(LATEST_PERMIT)
+    for row in rows:
+        application = latest.get(row.person_id)
+        for name, field in LATEST_APPLICATION.items():
+            setattr(row, name, None if application is None else getattr(application, field))
+        row.profession = None if application is None else application.profession
+        for name, value in zip(LATEST_PERMIT, permits.get(row.person_id, no_permit), strict=True):
+            setattr(row, name, value)
 
 
 # The facts each attention filter reads.
@@ -207,7 +238,6 @@ def needs_attention(row: Any, on: date) -> set[str]:
 class Overview:
     counts: list[tuple[str | None, int]]
     attention: dict[str, list[Any]]
-    latest: Latest  # every person's latest application and permit, for the table's page
 
 
 def overview(employer: Employer, on: date) -> Overview:
@@ -220,10 +250,9 @@ def overview(employer: Employer, on: date) -> Overview:
     # a second. Each row offers what ``needs_attention`` and the dashboard lists read.
     active = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
     # The people as a subquery, not a list of a thousand parameters to bind and parse.
-    latest = latest_of(active.values("person_id"))
-    status_at = list(LATEST_APPLICATION).index("app_status")
-    passport_at = list(LATEST_APPLICATION).index("passport_expiry")
-    until_at = list(LATEST_PERMIT).index("permit_until")
+    latest = latest_of(
+        active.values("person_id"), ("app_status", "passport_expiry"), ("permit_until",)
+    )
     counts: dict[str | None, int] = {}
     attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
     for pk, person_id, name, in_country, leave_by, violations in active.order_by(
@@ -251,15 +280,15 @@ def overview(employer: Employer, on: date) -> Overview:
                     violation_count=violations,
                 ),
             ),
-            app_status=application[status_at] if application else None,
-            passport_expiry=application[passport_at] if application else None,
-            permit_until=permit[until_at] if permit else None,
+            app_status=application[0] if application else None,
+            passport_expiry=application[1] if application else None,
+            permit_until=permit[0] if permit else None,
         )
         counts[row.app_status] = counts.get(row.app_status, 0) + 1
         for kind in needs_attention(row, on):
             attention[kind].append(row)
     ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
-    return Overview(counts=ordered, attention=attention, latest=latest)
+    return Overview(counts=ordered, attention=attention)
 
 
 @dataclass
@@ -337,13 +366,3 @@ def profession_titles(ids: Iterable[int]) -> dict[int, Any]:
 
     titles = [build_localized_fieldname("title", code) for code, _name in settings.LANGUAGES]
     return {p.pk: p.title for p in Profession.objects.only("title", *titles).filter(pk__in=ids)}
-
-
-def attach_professions(rows: list[Sponsorship]) -> None:
-    """Give each row its profession (one query for the page)."""
-    from professions.models import Profession
-
-    ids = {r.app_profession for r in rows if r.app_profession}
-    professions = Profession.objects.in_bulk(ids) if ids else {}
-    for row in rows:
-        row.profession = professions.get(row.app_profession)
