@@ -604,6 +604,18 @@ def _pages(facts: Any, args: argparse.Namespace) -> list[Page]:
         Page("catalogue search", f"/professions/?q={facts.search}", expect=facts.search),
         Page("profession", f"/professions/{facts.profession_id}/"),
         Page("eligibility", f"/professions/eligibility/?q={facts.search}"),
+        # The same catalogue pages for a signed-in person: rendered on every request.
+        Page("catalogue (signed in)", "/professions/", "applicant", "/professions/"),
+        Page(
+            "catalogue search (signed in)",
+            f"/professions/?q={facts.search}",
+            "applicant",
+            facts.search,
+        ),
+        Page("profession (signed in)", f"/professions/{facts.profession_id}/", "applicant"),
+        Page(
+            "eligibility (signed in)", f"/professions/eligibility/?q={facts.search}", "applicant"
+        ),
         Page("applicant dashboard", "/dashboard/professional/", "applicant", "Anna"),
         Page("application", f"/permits/{facts.application_id}/", "applicant", "RP-"),
         Page("stays (20)", "/stays/", "applicant", "Anna"),
