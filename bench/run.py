@@ -613,9 +613,7 @@ def _pages(facts: Any, args: argparse.Namespace) -> list[Page]:
             facts.search,
         ),
         Page("profession (signed in)", f"/professions/{facts.profession_id}/", "applicant"),
-        Page(
-            "eligibility (signed in)", f"/professions/eligibility/?q={facts.search}", "applicant"
-        ),
+        Page("eligibility (signed in)", f"/professions/eligibility/?q={facts.search}", "applicant"),
         Page("applicant dashboard", "/dashboard/professional/", "applicant", "Anna"),
         Page("application", f"/permits/{facts.application_id}/", "applicant", "RP-"),
         Page("stays (20)", "/stays/", "applicant", "Anna"),
