@@ -3,7 +3,9 @@
     .venv/bin/python bench/probe.py [--repeat 5] [--pages a,b] [--explain]
 
 Uses the database and data of ``bench/run.py`` (run it once first) with the same production
-settings, through Django's test client: for each page, the median time of ``--repeat``
+settings, through Django's test client, as the first person of each group of the benchmark's
+sessions (every page renders afresh; a visitor's catalogue pages may come from the catalogue
+cache): for each page, the median time of ``--repeat``
 requests, the number of queries, the time spent in SQL and the slowest statements
 (``--explain`` adds PostgreSQL's plan of the slowest one, ``--cprofile N`` the N functions with
 the most cumulative time).
@@ -52,11 +54,14 @@ def main() -> int:
     from bench import data
 
     facts = data.facts()
-    cookies = {
-        "": "",
-        "applicant": run._session_cookie(facts.applicant),
-        "employer": run._session_cookie(facts.employer_user),
-        "reviewer": run._session_cookie(facts.reviewer, verified=True),
+    # The first person of each group of the benchmark's sessions.
+    applicant, application = facts.applicants[0]
+    people = {
+        "": run.Person("", ""),
+        "applicant": run.Person(run._session_cookie(applicant), "", application),
+        "employer": run.Person(run._session_cookie(facts.employer_user), ""),
+        "other employer": run.Person(run._session_cookie(facts.other_employer_users[0]), ""),
+        "reviewer": run.Person(run._session_cookie(facts.reviewer, verified=True), ""),
     }
     pages = run._pages(facts, argparse.Namespace(no_export=False, pages=args.pages))
     seen = set()
@@ -64,9 +69,11 @@ def main() -> int:
         if page.path in seen and page.name.startswith("ping"):
             continue
         seen.add(page.path)
+        person = people[page.who]
+        page.path = page.path.format(application=person.application)
         client = Client(HTTP_HOST="127.0.0.1")
         if page.who:
-            for pair in cookies[page.who].split("; "):
+            for pair in person.cookie.split("; "):
                 name, value = pair.split("=", 1)
                 client.cookies[name] = value
         client.get(page.path, secure=True)  # warm: templates, translations, connections
