@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,14 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     rows = list(page.object_list)
     staff.attach_latest(rows)
     summary = staff.overview(employer, on)
+    labels = dict(_status_choices())
+    # Addresses and labels worked out here once, not by a tag or a loop per row in the template.
+    person_url = _url_pattern("stays:person")
+    end_url = _url_pattern("portal:sponsorship_end")
+    for row in rows:
+        row.person_url = person_url(row.person_id)
+        row.end_url = end_url(row.pk)
+        row.app_status_label = labels.get(row.app_status, "")
     attention = [
         {
             "kind": kind,
@@ -55,7 +64,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "page": page,
         "rows": rows,
         "table": table,
-        "counts": summary.counts,
+        "counts": [(status, labels.get(status or "none", ""), n) for status, n in summary.counts],
         "attention": attention,
         "query_string": params.urlencode(),
         "invitations": Sponsorship.objects.filter(
@@ -77,6 +86,13 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
             ("", _("Violations")),
         ],
     }
+
+
+def _url_pattern(name: str) -> Any:
+    """A function giving the URL named ``name`` for one integer argument, reversed once."""
+    marker = 987654321
+    template = reverse(name, args=[marker])
+    return lambda pk: template.replace(str(marker), str(int(pk)), 1)
 
 
 def _status_choices() -> list[tuple[str, str]]:

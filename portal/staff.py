@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
@@ -157,9 +158,18 @@ def attach_latest(rows: list[Any]) -> None:
     if not people:
         return
     latest: dict[int, Any] = {}
+    from modeltranslation.utils import build_localized_fieldname
+
+    titles = [
+        f"profession__{build_localized_fieldname('title', code)}"
+        for code, _name in settings.LANGUAGES
+    ]
     for application in (
         Application.objects.filter(applicant_id__in=people)
         .select_related("profession")
+        .only(
+            "applicant_id", "created_at", *LATEST_APPLICATION.values(), "profession__title", *titles
+        )
         .order_by("applicant_id", "-created_at", "-pk")
     ):
         latest.setdefault(application.applicant_id, application)
@@ -362,7 +372,5 @@ def profession_titles(ids: Iterable[int]) -> dict[int, Any]:
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    from django.conf import settings
-
     titles = [build_localized_fieldname("title", code) for code, _name in settings.LANGUAGES]
     return {p.pk: p.title for p in Profession.objects.only("title", *titles).filter(pk__in=ids)}
