@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from . import auth, csvsafe, employers, reports, staff
 from .access import applicant_required, employer_required
+from .countries import country_name
 from .forms import ColleagueJoinForm, InviteForm
 from .models import ColleagueInvitation, Sponsorship, User
 
@@ -46,6 +47,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         row.person_url = person_url(row.person_id)
         row.end_url = end_url(row.pk)
         row.app_status_label = labels.get(row.app_status, "")
+        row.citizenship_name = country_name(row.person.citizenship.code)
     attention = [
         {
             "kind": kind,
