@@ -114,12 +114,30 @@ def _permits(on: date) -> tuple[dict[int, list[rules.Period]], set[int]]:
     return periods, covered
 
 
-def _rows(chunk_size: int) -> Iterator[tuple[int, date, date | None, str]]:
+def _rows(chunk_size: int) -> Iterator[tuple[int, date, date | None]]:
     return (
         Crossing.objects.order_by("person_id", "entry")
-        .values_list("person_id", "entry", "exit", "person__citizenship")
+        .values_list("person_id", "entry", "exit")
         .iterator(chunk_size=chunk_size)
     )
+
+
+class _Citizenships:
+    """Each person's citizenship, read in person order beside the crossings: once per person,
+    not once per crossing as a join would send it."""
+
+    def __init__(self, chunk_size: int) -> None:
+        self._rows = (
+            User.objects.order_by("pk").values_list("pk", "citizenship").iterator(chunk_size)
+        )
+        self._next = next(self._rows, None)
+
+    def of(self, person_id: int) -> str:
+        row = self._next
+        while row is not None and row[0] < person_id:
+            row = next(self._rows, None)
+        self._next = row
+        return row[1] if row is not None and row[0] == person_id else ""
 
 
 def read_floor(*, chunk_size: int = 20000) -> tuple[int, int, float]:
@@ -156,6 +174,7 @@ def daily_scan(
     batch: list[tuple[Any, ...]] = []
     events: list[Event] = []
     stored = _Stored(chunk_size)
+    citizenships = _Citizenships(chunk_size)
     assess, no_periods = services.current_assessment_of, ()
     unchanged = services.status_unchanged
     # The scan allocates millions of short-lived objects: keep the collector from walking
@@ -166,7 +185,7 @@ def daily_scan(
             rows = list(group)
             result.stays += len(rows)
             before = stored.take(person_id)
-            regime_limits = limits_by_country.get(rows[0][3])
+            regime_limits = limits_by_country.get(citizenships.of(person_id))
             if regime_limits is None or person_id in covered:
                 result.skipped += 1
                 if before is not None:

@@ -191,16 +191,16 @@ def _quiet_assessment(
     d_on = on.toordinal()
     period_start = d_on - w + 1
     seen_from = d_on - 2 * w + 2  # the first day a window ending in the period reaches
-    cutoff = period_start - 2 * w
+    cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
     in_country = False
     longest = 0
     spans: list[tuple[int, int]] = []
     for entry, exit in pairs:
         if exit is None:
             return None
+        if exit < cutoff:
+            continue  # most of a long history: compared as dates, not turned into numbers
         b = exit.toordinal()
-        if b < cutoff:
-            continue
         a = entry.toordinal()
         if a > b:
             return None
