@@ -182,8 +182,8 @@ def daily_scan(
     gc.freeze()
     try:
         for person_id, group in groupby(_rows(chunk_size), key=itemgetter(0)):
-            rows = list(group)
-            result.stays += len(rows)
+            pairs = [(entry, exit) for _, entry, exit in group]
+            result.stays += len(pairs)
             before = stored.take(person_id)
             regime_limits = limits_by_country.get(citizenships.of(person_id))
             if regime_limits is None or person_id in covered:
@@ -193,7 +193,7 @@ def daily_scan(
                 continue
             regime, limits = regime_limits
             a = assess(
-                [row[1:3] for row in rows],
+                pairs,
                 on,
                 limits,
                 exempt=periods.get(person_id, no_periods),
