@@ -3,9 +3,10 @@
 2,000 professions (beside the 21 seeded), 100,000 people with 20 stays each (2,000,000
 crossings, histories from the stays app's own ``bench_stays`` generator), the first 10,000 of
 them with one application each in every state of the workflow (status history, permits for the
-approved ones), one employer that sponsors 1,000 of them (with stay statuses), other employers,
-and five reviewers. People and crossings go in by COPY, the rest by ``bulk_create``; everything
-in one transaction, so the database holds all of it or none of it.
+approved ones), one employer that sponsors 1,000 of them (with stay statuses; five users), 40
+other employers sponsoring about 25 each (a user each), and 30 reviewers. People and crossings
+go in by COPY, the rest by ``bulk_create``; everything in one transaction, so the database holds
+all of it or none of it.
 
 Needs Django set up with ``DATABASE_URL`` pointing at the benchmark database (PostgreSQL).
 """
@@ -35,10 +36,10 @@ from stays.management.commands.bench_stays import history
 from stays.models import CountryRule, Crossing
 
 # Bump when the data changes shape: the driver then rebuilds the database.
-VERSION = "1"
+VERSION = "2"
 SEED = 2026
 DOMAIN = "@load.bench.invalid"
-PASSWORD = "Bench-Portal-2026"  # the three accounts the benchmark uses; everyone else has none
+PASSWORD = "Bench-Portal-2026"  # the first applicant, employer user and reviewer; others have none
 
 PROFESSIONS = 2_000
 PEOPLE = 100_000
@@ -47,6 +48,10 @@ APPLICANTS = 10_000  # people 0 .. 9,999 have an application
 STAFF = range(1, 1_001)  # people sponsored by the benchmark employer (approved, with permits)
 OTHER_SPONSORED = range(1_001, 2_001)  # sponsored by other employers
 SEARCH = "engineer"  # the catalogue search the benchmark sends
+
+REVIEWERS_COUNT = 30
+COLLEAGUES = 5  # users of the benchmark employer (the first is EMPLOYER_EMAIL)
+SESSION_APPLICANTS = 300  # people the benchmark signs in (person 0 first), each with their data
 
 APPLICANT_EMAIL = f"person-0{DOMAIN}"
 EMPLOYER_EMAIL = f"employer{DOMAIN}"
@@ -138,13 +143,17 @@ STATE_WEIGHTS = {
 
 @dataclass(frozen=True)
 class Facts:
-    """What the benchmark needs to address its pages."""
+    """What the benchmark needs to address its pages, and the people who ask for them."""
 
     applicant: User
     employer_user: User
     reviewer: User
     application_id: int
     profession_id: int
+    applicants: list[tuple[User, int]]  # (person, their latest application), person 0 first
+    employer_users: list[User]  # users of the benchmark employer (1,000 staff)
+    other_employer_users: list[User]  # one user of each other employer (about 25 staff each)
+    reviewers: list[User]
     search: str = SEARCH
 
 
@@ -161,12 +170,42 @@ def facts() -> Facts:
         .first()
     )
     assert profession is not None
+    employer_user = User.objects.get(email=EMPLOYER_EMAIL)
+    # Applicants whose case is past the draft, so each has an application page of their own.
+    shown = [
+        Status.SUBMITTED,
+        Status.UNDER_REVIEW,
+        Status.INFO_REQUESTED,
+        Status.RESUBMITTED,
+        Status.APPROVED,
+        Status.REFUSED,
+    ]
+    cases = (
+        Application.objects.filter(applicant__email__endswith=DOMAIN, status__in=shown)
+        .select_related("applicant")
+        .order_by("applicant_id")[:SESSION_APPLICANTS]
+    )
+    applicants = [(a.applicant, a.pk) for a in cases]
     return Facts(
         applicant=applicant,
-        employer_user=User.objects.get(email=EMPLOYER_EMAIL),
+        employer_user=employer_user,
         reviewer=User.objects.get(email=REVIEWER_EMAIL),
         application_id=Application.objects.get(applicant=applicant).pk,
         profession_id=profession.pk,
+        applicants=applicants,
+        employer_users=list(
+            User.objects.filter(employer_id=employer_user.employer_id).order_by("pk")
+        ),
+        other_employer_users=list(
+            User.objects.filter(kind=User.Kind.EMPLOYER, email__endswith=DOMAIN)
+            .exclude(employer_id=employer_user.employer_id)
+            .order_by("pk")
+        ),
+        reviewers=list(
+            User.objects.filter(email__startswith="reviewer-", email__endswith=DOMAIN).order_by(
+                "pk"
+            )
+        ),
     )
 
 
@@ -189,8 +228,11 @@ def load(*, on: date, log: Callable[[str], None]) -> None:
         employers = _employers(rng)
         step(f"{len(employers):,} employers")
         people = _people(rng)
-        reviewers, employer_user = _accounts(employers[0])
-        step(f"{len(people):,} people, {len(reviewers)} reviewers, 1 employer user")
+        reviewers, employer_user = _accounts(employers)
+        step(
+            f"{len(people):,} people, {len(reviewers)} reviewers, "
+            f"{COLLEAGUES + len(employers) - 1} employer users"
+        )
         applications = _applications(
             rng, people, professions, employers, reviewers, employer_user, on, now
         )
@@ -205,8 +247,10 @@ def load(*, on: date, log: Callable[[str], None]) -> None:
             name = connection.ops.quote_name(connection.settings_dict["NAME"])
             cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [marker()])
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    step("committed and analysed")
+        # As autovacuum would have done on tables that grew over years: statistics, and the
+        # visibility map that lets counts and lists read indexes alone.
+        cursor.execute("VACUUM ANALYZE" if not connection.in_atomic_block else "ANALYZE")
+    step("committed, vacuumed and analysed")
 
 
 def _timer(log: Callable[[str], None]) -> Callable[[str], None]:
@@ -320,10 +364,10 @@ def _people(rng: random.Random) -> list[int]:
     return ids
 
 
-def _accounts(employer: Employer) -> tuple[list[User], User]:
+def _accounts(employers: list[Employer]) -> tuple[list[User], User]:
     group = Group.objects.get(name=REVIEWERS)
     reviewers = []
-    for n in range(5):
+    for n in range(REVIEWERS_COUNT):
         user = User(
             email=f"reviewer-{n}{DOMAIN}",
             full_name=f"Reviewer {n}",
@@ -342,12 +386,37 @@ def _accounts(employer: Employer) -> tuple[list[User], User]:
         email=EMPLOYER_EMAIL,
         full_name="Aigerim Nurlanovna",
         kind=User.Kind.EMPLOYER,
-        employer=employer,
+        employer=employers[0],
         employer_confirmed=True,
         citizenship="KZ",
     )
     employer_user.set_password(PASSWORD)
     employer_user.save()
+    # Colleagues at the benchmark employer, and one user at each other employer.
+    others = [
+        User(
+            email=f"employer-{n}{DOMAIN}",
+            full_name=f"Colleague {n}",
+            kind=User.Kind.EMPLOYER,
+            employer=employers[0],
+            employer_confirmed=True,
+            citizenship="KZ",
+        )
+        for n in range(1, COLLEAGUES)
+    ] + [
+        User(
+            email=f"employer-of-{k}{DOMAIN}",
+            full_name=f"Manager {k}",
+            kind=User.Kind.EMPLOYER,
+            employer=employer,
+            employer_confirmed=True,
+            citizenship="KZ",
+        )
+        for k, employer in enumerate(employers[1:], start=1)
+    ]
+    for user in others:
+        user.set_unusable_password()
+    User.objects.bulk_create(others)
     return reviewers, employer_user
 
 

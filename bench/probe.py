@@ -3,7 +3,9 @@
     .venv/bin/python bench/probe.py [--repeat 5] [--pages a,b] [--explain]
 
 Uses the database and data of ``bench/run.py`` (run it once first) with the same production
-settings, through Django's test client: for each page, the median time of ``--repeat``
+settings, through Django's test client, as the first person of each group of the benchmark's
+sessions (every page renders afresh; a visitor's catalogue pages may come from the catalogue
+cache): for each page, the median time of ``--repeat``
 requests, the number of queries, the time spent in SQL and the slowest statements
 (``--explain`` adds PostgreSQL's plan of the slowest one, ``--cprofile N`` the N functions with
 the most cumulative time).
@@ -30,6 +32,7 @@ def main() -> int:
     parser.add_argument(
         "--cprofile", type=int, default=0, help="also print the N costliest functions per page"
     )
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -51,11 +54,14 @@ def main() -> int:
     from bench import data
 
     facts = data.facts()
-    cookies = {
-        "": "",
-        "applicant": run._session_cookie(facts.applicant),
-        "employer": run._session_cookie(facts.employer_user),
-        "reviewer": run._session_cookie(facts.reviewer, verified=True),
+    # The first person of each group of the benchmark's sessions.
+    applicant, application = facts.applicants[0]
+    people = {
+        "": run.Person("", ""),
+        "applicant": run.Person(run._session_cookie(applicant), "", application),
+        "employer": run.Person(run._session_cookie(facts.employer_user), ""),
+        "other employer": run.Person(run._session_cookie(facts.other_employer_users[0]), ""),
+        "reviewer": run.Person(run._session_cookie(facts.reviewer, verified=True), ""),
     }
     pages = run._pages(facts, argparse.Namespace(no_export=False, pages=args.pages))
     seen = set()
@@ -63,32 +69,36 @@ def main() -> int:
         if page.path in seen and page.name.startswith("ping"):
             continue
         seen.add(page.path)
+        person = people[page.who]
+        page.path = page.path.format(application=person.application)
         client = Client(HTTP_HOST="127.0.0.1")
         if page.who:
-            for pair in cookies[page.who].split("; "):
+            for pair in person.cookie.split("; "):
                 name, value = pair.split("=", 1)
                 client.cookies[name] = value
         client.get(page.path, secure=True)  # warm: templates, translations, connections
-        times, captured = [], None
+        times, cpu, captured = [], [], None
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(page.path, secure=True)
                 if getattr(response, "streaming", False):
                     b"".join(response.streaming_content)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             captured = queries
         assert captured is not None
         sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
         print(
             f"{page.name:22} {response.status_code}  median {statistics.median(times):7.1f} ms  "
+            f"cpu {statistics.median(cpu):6.1f} ms  "
             f"queries {len(captured.captured_queries):3}  sql {sql_ms:7.1f} ms"
         )
         slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
         for q in slowest[: args.slowest]:
             print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
         if args.cprofile:
-            _cprofile(client, page.path, args.repeat, args.cprofile)
+            _cprofile(client, page.path, args.repeat, args.cprofile, args.sort)
         if args.explain and slowest and float(slowest[0]["time"]) > 0.005:
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[0]["sql"])
@@ -96,7 +106,7 @@ def main() -> int:
     return 0
 
 
-def _cprofile(client: object, path: str, repeat: int, top: int) -> None:
+def _cprofile(client: object, path: str, repeat: int, top: int, sort: str) -> None:
     import cProfile
     import io
     import pstats
@@ -104,10 +114,12 @@ def _cprofile(client: object, path: str, repeat: int, top: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
-        client.get(path, secure=True)  # type: ignore[attr-defined]
+        response = client.get(path, secure=True)  # type: ignore[attr-defined]
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
     print("\n".join("      " + line for line in lines[-top - 1 :]))
 

@@ -11,7 +11,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -20,16 +22,18 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 
 from portal.clock import today
+from portal.countries import country_name
 from professions.models import Profession
 
 from . import access
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, InvalidTransition, Status
 from .workflow import allowed_next, transition
+
+STATUS_LABELS = dict(Status.choices)
 
 
 class OpenStatusFilter(admin.SimpleListFilter):
@@ -143,6 +147,28 @@ class ProfessionFilter(admin.SimpleListFilter):
         return queryset
 
 
+def distinct_values(queryset: QuerySet[Any], field: str) -> list[Any]:
+    """The distinct non-null values of ``field`` in ``queryset``, by a loose index scan.
+
+    A recursive query jumps from one value to the next through the field's index, so it reads
+    one index entry per distinct value (a few dozen countries) instead of every row, as
+    ``SELECT DISTINCT`` would. PostgreSQL and SQLite both run it.
+    """
+    ordered = queryset.order_by(field).values_list(field, flat=True)
+    first, first_params = ordered.exclude(**{f"{field}__isnull": True})[:1].query.sql_with_params()
+    step, step_params = ordered.filter(**{f"{field}__gt": RawSQL("loose.v", ())})[
+        :1
+    ].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE loose(v) AS (SELECT * FROM ({first}) AS first_value "  # noqa: S608
+            f"UNION ALL SELECT ({step}) FROM loose WHERE loose.v IS NOT NULL) "
+            "SELECT v FROM loose WHERE v IS NOT NULL",
+            [*first_params, *step_params],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 class CitizenshipFilter(admin.SimpleListFilter):
     """Only the citizenships that occur among the applications, not all 249 countries."""
 
@@ -150,14 +176,8 @@ class CitizenshipFilter(admin.SimpleListFilter):
     parameter_name = "citizenship"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-
-        codes = (
-            model_admin.get_queryset(request)
-            .order_by()
-            .values_list("citizenship", flat=True)
-            .distinct()
-        )
-        return sorted(((c, countries.name(c)) for c in codes if c), key=lambda pair: pair[1])
+        codes = distinct_values(model_admin.get_queryset(request), "citizenship")
+        return sorted(((c, country_name(c)) for c in codes if c), key=lambda pair: pair[1])
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
         if self.value():
@@ -342,9 +362,20 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     # --- rows and permissions (access decided in permits/access.py) ---
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
-        return access.applications_for_reviewer(request.user).select_related(
+        # The queue joins only what its columns show (``list_select_related``); the change
+        # page reads the case with everything it shows (``get_object``).
+        return access.applications_for_reviewer(request.user)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        queryset = self.get_queryset(request).select_related(
             "applicant", "profession__sphere", "reviewer", "employer", "permit"
         )
+        meta = self.model._meta
+        field = meta.pk if from_field is None else meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValueError, forms.ValidationError):
+            return None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -353,13 +384,25 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
     # --- columns ---
+    def action_checkbox(self, obj: Application) -> str:
+        # Django's own markup, written out: its version renders a widget template for each
+        # row of the queue (a sixth of the page's time).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            admin.helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
+
     @admin.display(description=gettext_lazy("citizenship"), ordering="citizenship")
     def citizenship_name(self, application: Application) -> str:
-        return application.citizenship.name
+        return country_name(application.citizenship.code)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_label(self, application: Application) -> str:
-        return application.get_status_display()
+        # The label straight from the enumeration: ``get_status_display`` rebuilds the
+        # choices for every row.
+        return str(STATUS_LABELS.get(application.status, application.status))
 
     @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
     def days_waiting(self, application: Application) -> int | None:

@@ -67,8 +67,8 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
     month = parse_month(month_param, today)
     month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     report = MonthlyReport(employer=employer, month=month, month_end=month_end, generated_on=today)
-    rows = list(staff.staff_queryset(employer).order_by("person__full_name", "pk"))
-    staff.attach_professions(rows)
+    rows = list(staff.staff_queryset(employer, ()).order_by("person__full_name", "pk"))
+    staff.attach_latest(rows)
     status_labels = dict(Status.choices)
     for r in rows:
         st = getattr(r.person, "stay_status", None)
@@ -103,7 +103,9 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
     report.approved = counts.get(Status.APPROVED, 0)
     report.refused = counts.get(Status.REFUSED, 0)
     report.permits_expiring = staff.filter_attention(
-        staff.staff_queryset(employer), "permit_expiring", today
+        staff.staff_queryset(employer, staff.ATTENTION_NEEDS["permit_expiring"]),
+        "permit_expiring",
+        today,
     ).count()
     report.with_violations = sum(1 for row in report.rows if row.violations)
     return report

@@ -6,13 +6,16 @@ Never documents: only the facts listed in ``STAFF_COLUMNS``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from permits.models import Application, Permit
 from professions.models import Profession
@@ -42,31 +45,152 @@ ATTENTION = {
 }
 
 
-def staff_queryset(employer: Employer) -> QuerySet[Sponsorship]:
-    """Active sponsorships of ``employer`` with each person's latest application and permit."""
+# What the table shows of each person's latest application and latest permit: annotation name
+# -> field. The table reads them for its page only (``attach_latest``); the database computes
+# one (a correlated subquery per row) only when a filter or the sort needs it.
+LATEST_APPLICATION = {
+    "app_id": "pk",
+    "app_number": "number",
+    "app_status": "status",
+    "app_submitted": "submitted_at",
+    "app_decided": "decided_at",
+    "app_profession": "profession_id",
+    "app_profession_other": "profession_other",
+    "passport_expiry": "passport_expiry",
+}
+LATEST_PERMIT = {"permit_number": "number", "permit_until": "valid_until"}
+FACTS = [*LATEST_APPLICATION, *LATEST_PERMIT]
 
+
+def staff_queryset(
+    employer: Employer, annotations: Iterable[str] | None = None
+) -> QuerySet[Sponsorship]:
+    """Active sponsorships of ``employer`` with each person's latest application and permit.
+
+    ``annotations`` names the facts (``FACTS``) to compute in the database, all by default:
+    each is a correlated subquery per row, so the table asks only for those its filter or
+    sort uses and reads the others for the rows it shows.
+    """
+
+    wanted = set(FACTS if annotations is None else annotations)
     latest = Application.objects.filter(applicant_id=OuterRef("person_id")).order_by(
         "-created_at", "-pk"
     )
     permit = Permit.objects.filter(application__applicant_id=OuterRef("person_id")).order_by(
         "-issue_date", "-pk"
     )
+    subqueries = {
+        **{
+            name: Subquery(latest.values(field)[:1])
+            for name, field in LATEST_APPLICATION.items()
+            if name in wanted
+        },
+        **{
+            name: Subquery(permit.values(field)[:1])
+            for name, field in LATEST_PERMIT.items()
+            if name in wanted
+        },
+    }
     return (
         Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
         .select_related("person", "person__stay_status")
-        .annotate(
-            app_id=Subquery(latest.values("pk")[:1]),
-            app_number=Subquery(latest.values("number")[:1]),
-            app_status=Subquery(latest.values("status")[:1]),
-            app_submitted=Subquery(latest.values("submitted_at")[:1]),
-            app_decided=Subquery(latest.values("decided_at")[:1]),
-            app_profession=Subquery(latest.values("profession_id")[:1]),
-            app_profession_other=Subquery(latest.values("profession_other")[:1]),
-            passport_expiry=Subquery(latest.values("passport_expiry")[:1]),
-            permit_number=Subquery(permit.values("number")[:1]),
-            permit_until=Subquery(permit.values("valid_until")[:1]),
-        )
+        .annotate(**subqueries)
     )
+
+
+@dataclass
+class Latest:
+    """Each person's latest application and latest permit, read in two plain queries."""
+
+    application_facts: tuple[str, ...]  # names of LATEST_APPLICATION, in the values' order
+    permit_facts: tuple[str, ...]  # names of LATEST_PERMIT
+    applications: dict[int, tuple[Any, ...]]  # person id -> values
+    permits: dict[int, tuple[Any, ...]]  # person id -> values
+
+    def attach(self, rows: Iterable[Any]) -> None:
+        """Give each row the facts the annotations of ``staff_queryset`` would give it."""
+        no_application = (None,) * len(self.application_facts)
+        no_permit = (None,) * len(self.permit_facts)
+        for row in rows:
+            values = self.applications.get(row.person_id, no_application)
+            for name, value in zip(self.application_facts, values, strict=True):
+                setattr(row, name, value)
+            values = self.permits.get(row.person_id, no_permit)
+            for name, value in zip(self.permit_facts, values, strict=True):
+                setattr(row, name, value)
+
+
+def latest_of(
+    people: Any,
+    application_facts: Iterable[str] = tuple(LATEST_APPLICATION),
+    permit_facts: Iterable[str] = tuple(LATEST_PERMIT),
+) -> Latest:
+    """The latest application and permit of ``people`` (a queryset of person ids or a list):
+    two indexed queries, whatever their number, instead of a lookup per person and fact.
+    Only the facts named are read."""
+
+    application_facts, permit_facts = tuple(application_facts), tuple(permit_facts)
+    applications: dict[int, tuple[Any, ...]] = {}
+    for applicant_id, *values in (
+        ()
+        if not application_facts
+        else Application.objects.filter(applicant_id__in=people)
+        .order_by("applicant_id", "-created_at", "-pk")
+        .values_list("applicant_id", *(LATEST_APPLICATION[f] for f in application_facts))
+    ):
+        applications.setdefault(applicant_id, tuple(values))
+    permits: dict[int, tuple[Any, ...]] = {}
+    for applicant_id, *values in (
+        ()
+        if not permit_facts
+        else Permit.objects.filter(application__applicant_id__in=people)
+        .order_by("application__applicant_id", "-issue_date", "-pk")
+        .values_list("application__applicant_id", *(LATEST_PERMIT[f] for f in permit_facts))
+    ):
+        permits.setdefault(applicant_id, tuple(values))
+    return Latest(application_facts, permit_facts, applications, permits)
+
+
+def attach_latest(rows: list[Any]) -> None:
+    """Give the rows (of ``staff_queryset``) their latest application, permit and profession:
+    two queries for the rows shown (the application with its profession, the permit)."""
+
+    people = [r.person_id for r in rows]
+    if not people:
+        return
+    latest: dict[int, Any] = {}
+
+    titles = [
+        f"profession__{build_localized_fieldname('title', code)}"
+        for code, _name in settings.LANGUAGES
+    ]
+    for application in (
+        Application.objects.filter(applicant_id__in=people)
+        .select_related("profession")
+        .only(
+            "applicant_id", "created_at", *LATEST_APPLICATION.values(), "profession__title", *titles
+        )
+        .order_by("applicant_id", "-created_at", "-pk")
+    ):
+        latest.setdefault(application.applicant_id, application)
+    permits = latest_of(people, application_facts=()).permits
+    no_permit = (None,) * len(LATEST_PERMIT)
+    for row in rows:
+        application = latest.get(row.person_id)
+        for name, field in LATEST_APPLICATION.items():
+            setattr(row, name, None if application is None else getattr(application, field))
+        row.profession = None if application is None else application.profession
+        for name, value in zip(LATEST_PERMIT, permits.get(row.person_id, no_permit), strict=True):
+            setattr(row, name, value)
+
+
+# The facts each attention filter reads.
+ATTENTION_NEEDS = {
+    "permit_expiring": {"permit_until"},
+    "passport_before_permit": {"permit_until", "passport_expiry"},
+    "must_leave": {"permit_until"},
+    "violations": set(),
+}
 
 
 def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QuerySet[Sponsorship]:
@@ -132,11 +256,28 @@ def overview(employer: Employer, on: date) -> Overview:
     Three plain indexed queries (people, their applications, their permits) rather than the
     table's correlated subqueries, which cost a thousand lookups each for a thousand people.
     """
-
     # Plain values, not model instances: a thousand people cost milliseconds, not a tenth of
     # a second. Each row offers what ``needs_attention`` and the dashboard lists read.
-    rows = [
-        SimpleNamespace(
+    active = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
+    # The people as a subquery, not a list of a thousand parameters to bind and parse.
+    latest = latest_of(
+        active.values("person_id"), ("app_status", "passport_expiry"), ("permit_until",)
+    )
+    counts: dict[str | None, int] = {}
+    attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
+    for pk, person_id, name, in_country, leave_by, violations in active.order_by(
+        "person__full_name", "pk"
+    ).values_list(
+        "pk",
+        "person_id",
+        "person__full_name",
+        "person__stay_status__in_country",
+        "person__stay_status__latest_exit_date",
+        "person__stay_status__violation_count",
+    ):
+        application = latest.applications.get(person_id)
+        permit = latest.permits.get(person_id)
+        row = SimpleNamespace(
             pk=pk,
             person_id=person_id,
             person=SimpleNamespace(
@@ -149,43 +290,10 @@ def overview(employer: Employer, on: date) -> Overview:
                     violation_count=violations,
                 ),
             ),
+            app_status=application[0] if application else None,
+            passport_expiry=application[1] if application else None,
+            permit_until=permit[0] if permit else None,
         )
-        for pk, person_id, name, in_country, leave_by, violations in (
-            Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
-            .order_by("person__full_name", "pk")
-            .values_list(
-                "pk",
-                "person_id",
-                "person__full_name",
-                "person__stay_status__in_country",
-                "person__stay_status__latest_exit_date",
-                "person__stay_status__violation_count",
-            )
-        )
-    ]
-    # The people as a subquery, not a list of a thousand parameters to bind and parse.
-    people = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
-        "person_id"
-    )
-    latest: dict[int, tuple[str, date | None]] = {}
-    for applicant_id, status, passport in (
-        Application.objects.filter(applicant_id__in=people)
-        .order_by("applicant_id", "-created_at", "-pk")
-        .values_list("applicant_id", "status", "passport_expiry")
-    ):
-        latest.setdefault(applicant_id, (status, passport))
-    permits: dict[int, date] = {}
-    for applicant_id, until in (
-        Permit.objects.filter(application__applicant_id__in=people)
-        .order_by("application__applicant_id", "-issue_date", "-pk")
-        .values_list("application__applicant_id", "valid_until")
-    ):
-        permits.setdefault(applicant_id, until)
-    counts: dict[str | None, int] = {}
-    attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
-    for row in rows:
-        row.app_status, row.passport_expiry = latest.get(row.person_id, (None, None))
-        row.permit_until = permits.get(row.person_id)
         counts[row.app_status] = counts.get(row.app_status, 0) + 1
         for kind in needs_attention(row, on):
             attention[kind].append(row)
@@ -202,37 +310,50 @@ class StaffTable:
 
 
 def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
-    """Rows for the table, filtered and sorted as ``params`` (a QueryDict) asks."""
-    rows = staff_queryset(employer)
+    """Rows for the table, filtered and sorted as ``params`` (a QueryDict) asks.
+
+    The rows carry in the database only the facts their filter and sort use; give the rows
+    shown the others with ``attach_latest`` (or ``Overview.latest``).
+    """
     filters: dict[str, str] = {}
+    needed: set[str] = set()
     status = params.get("status", "")
+    if status:
+        filters["status"] = status
+        needed.add("app_status")
+    citizenship = params.get("citizenship", "")[:2].upper()
+    if citizenship:
+        filters["citizenship"] = citizenship
+    attention = params.get("attention", "")
+    if attention in ATTENTION:
+        filters["attention"] = attention
+        needed |= ATTENTION_NEEDS[attention]
+    query = params.get("q", "").strip()[:100]
+    if query:
+        filters["q"] = query
+        needed.add("app_number")
+    sort = params.get("sort", "name")
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, descending = "name", False
+    if SORTS[key] in FACTS:
+        needed.add(SORTS[key])
+    rows = staff_queryset(employer, needed)
     if status == "none":
         rows = rows.filter(app_status__isnull=True)
     elif status:
         rows = rows.filter(app_status=status)
-    if status:
-        filters["status"] = status
-    citizenship = params.get("citizenship", "")[:2].upper()
     if citizenship:
         rows = rows.filter(person__citizenship=citizenship)
-        filters["citizenship"] = citizenship
-    attention = params.get("attention", "")
     if attention in ATTENTION:
         rows = filter_attention(rows, attention, on)
-        filters["attention"] = attention
-    query = params.get("q", "").strip()[:100]
     if query:
         rows = rows.filter(
             Q(person__full_name__icontains=query)
             | Q(person__email__icontains=query)
             | Q(app_number__icontains=query)
         )
-        filters["q"] = query
-    sort = params.get("sort", "name")
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, descending = "name", False
     expression = F(SORTS[key])
     rows = rows.order_by(
         expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True),
@@ -242,10 +363,11 @@ def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
     return StaffTable(rows=rows, sort=key, descending=descending, filters=filters)
 
 
-def attach_professions(rows: list[Sponsorship]) -> None:
-    """Give each row its profession (one query for the page)."""
+def profession_titles(ids: Iterable[int]) -> dict[int, Any]:
+    """The title (in the reader's language) of each profession, reading only the titles."""
 
-    ids = {r.app_profession for r in rows if r.app_profession}
-    professions = Profession.objects.in_bulk(ids) if ids else {}
-    for row in rows:
-        row.profession = professions.get(row.app_profession)
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    titles = [build_localized_fieldname("title", code) for code, _name in settings.LANGUAGES]
+    return {p.pk: p.title for p in Profession.objects.only("title", *titles).filter(pk__in=ids)}

@@ -138,7 +138,11 @@ class Crossing(models.Model):
 
 
 class StayStatus(models.Model):
-    """A person's status on the day of the last scan, for lists and dashboards."""
+    """A person's status as of the last daily scan, for lists and dashboards.
+
+    The scan writes a row only when the status changed, so ``on`` is the day this status was
+    found (it holds since); while there is a must-leave-by date, ``on`` is renewed every day.
+    """
 
     person = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -1,8 +1,12 @@
 """The daily scan: every person without a valid permit who has crossings, in one streaming pass.
 
 Crossings are read once, ordered by person, through a server-side cursor, so memory holds one
-batch of statuses and never the whole table. Statuses are stored with bulk upserts; the only
-other writes are notifications, and only for new events:
+batch of statuses and never the whole table. The stored statuses are read beside them in the
+same order (a merge of two ordered streams), and a status is written (bulk upsert) only when it
+changed: on a day when nothing happened to most people, the scan writes almost nothing. The
+statuses of people no longer assessed are removed. Most people are assessed without the rules
+engine (``services.current_assessment_of``: nothing current can be found). The only other
+writes are notifications, and only for new events:
 
 * the must-leave-by date of someone in the country is 14, then 7 days away (the smallest
   threshold reached: a missed day still warns once);
@@ -60,10 +64,11 @@ class Event:
 class ScanResult:
     on: date
     stays: int = 0  # crossings read
-    people: int = 0  # people assessed (and statuses stored)
+    people: int = 0  # people assessed (each has a status, written only when it changed)
     skipped: int = 0  # people with crossings but no limits, or a valid permit today
     notifications: int = 0
     removed: int = 0  # statuses of people no longer scanned
+    written: int = 0  # statuses inserted or updated (unchanged ones are not written)
     seconds: float = 0.0
     events: int = 0  # warnings and recent violations found (told or told before)
 
@@ -113,12 +118,46 @@ def _permits(on: date) -> tuple[dict[int, list[rules.Period]], set[int]]:
     return periods, covered
 
 
-def _rows(chunk_size: int) -> Iterator[tuple[int, date, date | None, str]]:
+def _rows(chunk_size: int) -> Iterator[tuple[int, date, date | None]]:
     return (
         Crossing.objects.order_by("person_id", "entry")
-        .values_list("person_id", "entry", "exit", "person__citizenship")
+        .values_list("person_id", "entry", "exit")
         .iterator(chunk_size=chunk_size)
     )
+
+
+class _Citizenships:
+    """Each person's citizenship, read in person order beside the crossings: once per person,
+    not once per crossing as a join would send it."""
+
+    def __init__(self, chunk_size: int) -> None:
+        self._rows = (
+            User.objects.order_by("pk").values_list("pk", "citizenship").iterator(chunk_size)
+        )
+        self._next = next(self._rows, None)
+
+    def of(self, person_id: int) -> str:
+        row = self._next
+        while row is not None and row[0] < person_id:
+            row = next(self._rows, None)
+        self._next = row
+        return row[1] if row is not None and row[0] == person_id else ""
+
+
+def read_floor(*, chunk_size: int = 20000) -> tuple[int, int, float]:
+    """The least a scan must do: stream the crossings ordered by person through a server-side
+    cursor and group them by person, nothing else. (stays, people, seconds)."""
+    started = time.perf_counter()
+    stays = people = 0
+    rows = (
+        Crossing.objects.order_by("person_id", "entry")
+        .values_list("person_id", "entry", "exit")
+        .iterator(chunk_size=chunk_size)
+    )
+    for _person_id, group in groupby(rows, key=itemgetter(0)):
+        stays += len(list(group))
+        people += 1
+    return stays, people, time.perf_counter() - started
 
 
 def daily_scan(
@@ -138,50 +177,101 @@ def daily_scan(
 
     batch: list[tuple[Any, ...]] = []
     events: list[Event] = []
+    stored = _Stored(chunk_size)
+    citizenships = _Citizenships(chunk_size)
     assess, no_periods = services.current_assessment_of, ()
+    unchanged = services.status_unchanged
     # The scan allocates millions of short-lived objects: keep the collector from walking
     # every long-lived object of the process again and again meanwhile.
     gc.freeze()
     try:
         for person_id, group in groupby(_rows(chunk_size), key=itemgetter(0)):
-            rows = list(group)
-            result.stays += len(rows)
-            regime_limits = limits_by_country.get(rows[0][3])
+            pairs = [(entry, exit) for _, entry, exit in group]
+            result.stays += len(pairs)
+            before = stored.take(person_id)
+            regime_limits = limits_by_country.get(citizenships.of(person_id))
             if regime_limits is None or person_id in covered:
                 result.skipped += 1
+                if before is not None:
+                    stored.gone.append(person_id)
                 continue
             regime, limits = regime_limits
             a = assess(
-                [row[1:3] for row in rows],
+                pairs,
                 on,
                 limits,
                 exempt=periods.get(person_id, no_periods),
             )
-            batch.append(services.status_row(person_id, regime, limits, a, started))
+            result.people += 1
+            row = services.status_row(person_id, regime, limits, a, started)
+            if before is None or not unchanged(row, before):
+                batch.append(row)
             if a.violations or a.latest_exit_date is not None:
                 events.extend(events_for(person_id, a, limits))
-            if len(batch) >= batch_size:
-                _flush(batch, events, result)
+            if len(batch) >= batch_size or len(events) >= batch_size:
+                _flush(batch, events, stored, result)
                 batch, events = [], []
-        _flush(batch, events, result)
+        stored.finish()
+        _flush(batch, events, stored, result)
     finally:
         gc.unfreeze()
-    result.removed, _ = StayStatus.objects.filter(updated_at__lt=started).delete()
     result.seconds = time.perf_counter() - started_clock
     log.info(
-        "stay scan on %s: %d stays, %d people, %d notifications in %.1f s",
+        "stay scan on %s: %d stays, %d people, %d statuses written, %d removed, "
+        "%d notifications in %.1f s",
         on,
         result.stays,
         result.people,
+        result.written,
+        result.removed,
         result.notifications,
         result.seconds,
     )
     return result
 
 
-def _flush(batch: list[tuple[Any, ...]], events: list[Event], result: ScanResult) -> None:
+class _Stored:
+    """The stored statuses, read in person order beside the crossings: a merge of two ordered
+    streams, so each person's stored row is at hand without a query, and the statuses of
+    people the scan no longer assesses (no crossings, no limits, a permit) are found."""
+
+    def __init__(self, chunk_size: int) -> None:
+        self._rows = (
+            StayStatus.objects.order_by("person_id")
+            .values_list("person_id", *services.STATUS_COMPARED, "on")
+            .iterator(chunk_size=chunk_size)
+        )
+        self._next = next(self._rows, None)
+        self.gone: list[int] = []  # people whose status is to be removed
+
+    def take(self, person_id: int) -> tuple[Any, ...] | None:
+        """The stored row of ``person_id``, or None; statuses of people before it are gone."""
+        row = self._next
+        while row is not None and row[0] < person_id:
+            self.gone.append(row[0])
+            row = next(self._rows, None)
+        if row is not None and row[0] == person_id:
+            self._next = next(self._rows, None)
+            return row
+        self._next = row
+        return None
+
+    def finish(self) -> None:
+        """Every status after the last person with crossings is gone."""
+        while self._next is not None:
+            self.gone.append(self._next[0])
+            self._next = next(self._rows, None)
+
+
+def _flush(
+    batch: list[tuple[Any, ...]], events: list[Event], stored: _Stored, result: ScanResult
+) -> None:
+    """Write the statuses that changed, remove the gone ones, tell the new events."""
     services.status_upsert(batch)
-    result.people += len(batch)
+    result.written += len(batch)
+    if stored.gone:
+        result.removed += StayStatus.objects.filter(person_id__in=stored.gone).delete()[0]
+        stored.gone = []
     result.events += len(events)
     result.notifications += notify_events(events)
 

@@ -122,6 +122,20 @@ def current_assessment_of(
     began earlier. The latest exit date judges the days of the trip under way, which must
     then have begun after ``exact_from``. Otherwise the whole record is assessed.
     """
+    quiet = _quiet_assessment(pairs, on, limits, exempt)
+    if quiet is not None:
+        return quiet
+    return _engine_assessment(pairs, on, limits, exempt=exempt)
+
+
+def _engine_assessment(
+    pairs: Sequence[tuple[date, date | None]],
+    on: date,
+    limits: rules.Limits,
+    *,
+    exempt: Sequence[rules.Period] = (),
+) -> rules.Assessment:
+    """``current_assessment_of`` through the rules engine, whatever the case."""
     w = limits.window
     period_start = on - timedelta(days=w - 1)
     cutoff = period_start - timedelta(days=2 * w)
@@ -146,6 +160,85 @@ def current_assessment_of(
         rolling_violation=bool(rolling),
         first_violation_date=rolling[0].first_day if rolling else None,
         single_stay_violation=any(v.kind == "single_stay" for v in current),
+    )
+
+
+def _quiet_assessment(
+    pairs: Sequence[tuple[date, date | None]],
+    on: date,
+    limits: rules.Limits,
+    exempt: Sequence[rules.Period],
+) -> rules.Assessment | None:
+    """``current_assessment_of`` for the common case with nothing current to find, in one pass
+    over the stays; None when the rules engine is needed.
+
+    The case: no permit, no stay under way, and no violation that can be current. A rolling
+    violation is current when one of its days ``d`` is in the period ending on ``on``: then
+    ``d``'s window, which lies within the ``2 * window - 1`` days ending on ``on``, holds more
+    than ``max_days`` days of presence; if those days hold no more than ``max_days``, there
+    is none. A single-stay violation lasts to the end of its record, so it is current when a
+    record longer than ``single_stay`` ends in the period. Neither being possible, the
+    answer is: the days used in the window, no violations, no must-leave-by date, and the
+    longest record among the stays ``current_assessment_of`` considers (those ending after
+    its cutoff; it would consider them all only for a trip under way or for presence on
+    every day before the period, which puts more than ``max_days`` days in the range).
+    """
+    w, m = limits.window, limits.max_days
+    if exempt or w - 1 <= m:
+        return None
+    d_on = on.toordinal()
+    period_start = d_on - w + 1
+    seen_from = d_on - 2 * w + 2  # the first day a window ending in the period reaches
+    cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
+    in_country = False
+    longest = 0
+    spans: list[tuple[int, int]] = []
+    for entry, exit in pairs:
+        if exit is None:
+            return None
+        if exit < cutoff:
+            continue  # most of a long history: compared as dates, not turned into numbers
+        b = exit.toordinal()
+        a = entry.toordinal()
+        if a > b:
+            return None
+        if a <= d_on <= b:
+            in_country = True
+        b = min(b, d_on)
+        if a > b:
+            continue  # entered after ``on``
+        length = b - a + 1
+        if length > longest:
+            longest = length
+        if length > limits.single_stay and b >= period_start:
+            return None
+        if b >= seen_from:
+            spans.append((max(a, seen_from), b))
+    seen = used = 0
+    if spans:
+        spans.sort()
+        start, end = spans[0]
+        for a, b in [*spans[1:], (d_on + 2, d_on + 2)]:
+            if a <= end + 1:
+                end = max(end, b)
+                continue
+            seen += end - start + 1
+            if end >= period_start:
+                used += end - max(start, period_start) + 1
+            start, end = a, b
+        if seen > m:
+            return None
+    return rules.Assessment(
+        on=on,
+        days_in_window=used,
+        days_remaining=max(0, m - used),
+        in_country=in_country,
+        latest_exit_date=None,
+        violations=(),
+        rolling_violation=False,
+        first_violation_date=None,
+        single_stay_violation=False,
+        max_single_stay_days=longest,
     )
 
 
@@ -351,6 +444,16 @@ def status_row(
 
 
 STATUS_COLUMNS = ["person_id", *STATUS_FIELDS]
+# What a new status is compared on with the stored one: a daily scan writes only the statuses
+# whose values changed, not every row with a new date. ``on`` says since when the status holds;
+# it is compared too while there is a must-leave-by date (``StayStatus.days_to_leave``).
+STATUS_COMPARED = STATUS_FIELDS[1:-1]
+
+
+def status_unchanged(row: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
+    """Whether ``row`` (of ``status_row``) says what ``stored`` says: ``stored`` holds the
+    person id, the ``STATUS_COMPARED`` values and ``on``, in that order."""
+    return row[2:-1] == stored[1:-1] and (row[7] is None or row[1] == stored[-1])
 
 
 def status_upsert(rows: list[tuple[Any, ...]]) -> None:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,15 +51,29 @@ def _status_context(overview: services.Overview) -> dict[str, Any]:
         context["chart"] = chart.build(services.window_series(overview), overview.limits.max_days)
     on = overview.on
     marked = _highlighted(overview)
+    # Dates written and addresses reversed once per row here, not by a filter or tag for each
+    # use in the template (the same text).
+    edit_url, delete_url = _url_pattern("stays:edit"), _url_pattern("stays:delete")
     context["rows"] = [
         {
             "crossing": c,
             "days": (min(c.exit or on, on) - c.entry).days + 1 if c.entry <= on else 0,
             "marked": c.pk in marked,
+            "entry": date_format(c.entry, "DATE_FORMAT"),
+            "exit": date_format(c.exit, "DATE_FORMAT") if c.exit else "",
+            "edit_url": edit_url(c.pk),
+            "delete_url": delete_url(c.pk),
         }
         for c in overview.crossings
     ]
     return context
+
+
+def _url_pattern(name: str) -> Any:
+    """A function giving the URL named ``name`` for one integer argument, reversed once."""
+    marker = 987654321
+    template = reverse(name, args=[marker])
+    return lambda pk: template.replace(str(marker), str(int(pk)), 1)
 
 
 @applicant_required

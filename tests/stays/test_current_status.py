@@ -88,3 +88,32 @@ def test_it_leaves_old_violations_out():
     current = services.current_assessment(stays, date(2025, 5, 10), rules.VISA_FREE)
     assert current.violations == () and not current.single_stay_violation
     assert current.days_in_window == 10 and current.latest_exit_date == date(2025, 5, 30)
+
+
+@st.composite
+def travellers(draw: st.DrawFn) -> list[tuple[date, date | None]]:
+    """Histories like the daily scan's: short trips with gaps, some overlapping or too long,
+    sometimes one under way, in any order."""
+    pairs: list[tuple[date, date | None]] = []
+    day = BASE + timedelta(days=draw(st.integers(min_value=0, max_value=60)))
+    for _ in range(draw(st.integers(min_value=0, max_value=25))):
+        length = draw(st.sampled_from([1, 3, 10, 21, 30, 31, 45, 95]))
+        pairs.append((day, day + timedelta(days=length - 1)))
+        day += timedelta(days=length + draw(st.sampled_from([-3, 0, 1, 20, 60, 150])))
+    if pairs and draw(st.booleans()):
+        pairs[-1] = (pairs[-1][0], None)
+    return draw(st.permutations(pairs))
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    travellers(),
+    st.integers(min_value=0, max_value=3000).map(lambda k: BASE + timedelta(days=k)),
+    limits,
+)
+def test_the_quiet_path_gives_the_engines_answer(pairs, on, lim):
+    # ``current_assessment_of`` answers most people without the rules engine: the answer is
+    # the engine's, field by field.
+    assert services.current_assessment_of(pairs, on, lim) == services._engine_assessment(
+        pairs, on, lim
+    )

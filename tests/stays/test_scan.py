@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from permits.models import Permit
 from portal import clock
@@ -72,6 +74,51 @@ class TestStatuses:
         result = scan.daily_scan(batch_size=2, chunk_size=3)
         assert (result.stays, result.people) == (14, 7)
         assert StayStatus.objects.count() == 7
+
+    def test_a_second_scan_on_unchanged_data_writes_no_row(self, today, monkeypatch):
+        away, inside, holder = (UserFactory(citizenship=c) for c in ("DE", "DE", "KG"))
+        history(away, [("2025-01-01", "2025-01-10"), ("2025-05-01", "2025-05-20")])
+        history(inside, [("2025-06-01", None)])  # in the country: a must-leave-by date
+        history(holder, [("2025-02-01", "2025-02-10")])
+        scan.daily_scan()
+        stored = {s.person_id: s.updated_at for s in StayStatus.objects.all()}
+        assert len(stored) == 3
+        with CaptureQueriesContext(connection) as queries:
+            result = scan.daily_scan()
+        assert (result.people, result.written, result.removed) == (3, 0, 0)
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+        assert writes == []
+        assert {s.person_id: s.updated_at for s in StayStatus.objects.all()} == stored
+
+        # The next day: only what changed is written. Away's window lost no day and gained
+        # none; inside has one more day and a must-leave-by date one day nearer.
+        with clock.frozen(today + timedelta(days=1)):
+            result = scan.daily_scan()
+        assert (result.people, result.written) == (3, 1)
+        after = {s.person_id: s for s in StayStatus.objects.all()}
+        assert after[away.pk].updated_at == stored[away.pk] and after[away.pk].on == today
+        assert after[holder.pk].updated_at == stored[holder.pk]
+        assert after[inside.pk].on == today + timedelta(days=1)
+        assert after[inside.pk].days_in_window == 16 and after[inside.pk].days_to_leave() == 14
+
+    def test_it_removes_the_status_of_someone_no_longer_assessed(self, today):
+        stays_on, gets_permit = UserFactory(citizenship="DE"), UserFactory(citizenship="DE")
+        history(stays_on, [("2025-05-01", "2025-05-05")])
+        history(gets_permit, [("2025-05-01", "2025-05-05")])
+        scan.daily_scan()
+        Permit.objects.create(
+            application=ApplicationFactory(applicant=gets_permit, status="approved"),
+            number="KZ-2",
+            issue_date=d("2025-06-01"),
+            valid_until=d("2028-06-01"),
+        )
+        result = scan.daily_scan()
+        assert (result.written, result.removed, result.skipped) == (0, 1, 1)
+        assert list(StayStatus.objects.values_list("person_id", flat=True)) == [stays_on.pk]
 
 
 class TestNotifications:
@@ -156,10 +203,14 @@ def test_it_runs_daily_through_a_real_worker_and_tells_once(celery_worker_proces
     assert wait_for(lambda: len(told()) == 2, timeout=30), celery_worker_process.output()
     assert told() == sorted([("stays.warning", person.pk), ("stays.warning", employer.pk)])
 
+    # A trip recorded meanwhile gives the next scan a status to write: it writes only changes.
+    history(other, [(on - timedelta(days=10), on - timedelta(days=5))])
+    before = StayStatus.objects.get(person=other).updated_at
     daily_scan_task.delay()
-    assert wait_for(
-        lambda: StayStatus.objects.get(person=person).updated_at > first.updated_at, timeout=60
-    ), celery_worker_process.output()
+    assert wait_for(lambda: StayStatus.objects.get(person=other).updated_at > before, timeout=60), (
+        celery_worker_process.output()
+    )
+    assert StayStatus.objects.get(person=other).days_in_window == 6
     assert len(told()) == 2  # no duplicate for the same event
     assert wait_for(
         lambda: not Notification.objects.filter(email_sent_at__isnull=True).exists(), timeout=30

@@ -2,8 +2,10 @@
 
     python manage.py bench_stays --people 100000 --stays-per-person 20
 
-Builds the people and their crossings (COPY on PostgreSQL, batched inserts elsewhere), runs the
-full daily scan, prints stays per second and peak memory, then removes what it built (unless
+Builds the people and their crossings (COPY on PostgreSQL, batched inserts elsewhere), times the
+read floor (the crossings streamed through a server-side cursor and grouped by person, nothing
+else), runs the full daily scan, prints stays per second, peak memory, the statuses written and
+the scan's time as a multiple of the floor, then removes what it built (unless
 ``--keep``). Bench people are marked by their e-mail address (``bench-<n>@bench.invalid``);
 ``--reuse`` scans people kept by an earlier run instead of building new ones.
 
@@ -113,6 +115,11 @@ class Command(BaseCommand):
         parser.add_argument("--on", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--runs", type=int, default=1, help="scans to run one after another")
+        parser.add_argument(
+            "--daily",
+            action="store_true",
+            help="run each scan after the first one day later, as the daily schedule does",
+        )
         parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument("--chunk-size", type=int, default=20000)
         parser.add_argument("--keep", action="store_true", help="keep the bench data afterwards")
@@ -145,8 +152,10 @@ class Command(BaseCommand):
             )
         try:
             with _queue_in_memory():
+                floor = self._floor(options)
                 for run in range(1, options["runs"] + 1):
-                    self._scan(run, on, options)
+                    day = on + timedelta(days=run - 1) if options["daily"] else on
+                    self._scan(run, day, options, floor)
         finally:
             if not options["keep"]:
                 started = time.perf_counter()
@@ -157,7 +166,19 @@ class Command(BaseCommand):
 
     # --- scan ------------------------------------------------------------------------------
 
-    def _scan(self, run: int, on: date, options: dict[str, Any]) -> None:
+    def _floor(self, options: dict[str, Any]) -> float:
+        """Time the read floor: the crossings streamed and grouped by person, nothing else."""
+        reset_queries()
+        exact = _peak_reset()
+        stays, people, seconds = scan.read_floor(chunk_size=options["chunk_size"])
+        self.stdout.write(
+            f"read floor: {stays} stays of {people} people streamed and grouped in "
+            f"{seconds:.2f} s = {stays / seconds if seconds else 0:,.0f} stays/s; "
+            f"peak memory {_peak_mb():.0f} MB {'during the read' if exact else 'of the process'}"
+        )
+        return seconds
+
+    def _scan(self, run: int, on: date, options: dict[str, Any], floor: float) -> None:
         reset_queries()  # with DEBUG=1, Django keeps every statement of the run before
         exact = _peak_reset()
         before = _rss_mb()
@@ -179,8 +200,14 @@ class Command(BaseCommand):
             f"{result.seconds:.2f} s = {rate:,.0f} stays/s; statuses {result.people}, "
             f"events {result.events}, notifications written {result.notifications}; "
             f"peak memory {peak:.0f} MB {'during the scan' if exact else 'of the process'} "
-            f"(RSS {before:.0f} MB before){traced}"
+            f"(RSS {before:.0f} MB before){traced}; "
+            f"statuses written {result.written}, removed {result.removed}"
         )
+        if floor:
+            self.stdout.write(
+                f"scan {run} / read floor = {result.seconds:.2f} / {floor:.2f} s = "
+                f"{result.seconds / floor:.2f} x"
+            )
 
     # --- build -----------------------------------------------------------------------------
 
