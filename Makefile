@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # Embedded defaults for a developer machine: SQLite under var/, tasks in-process, mail as files.
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint check venv migrate demo messages bench clean
+.PHONY: run test lint check typecheck venv migrate demo messages bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# Types: --strict on the pure rules and the permit workflow; django-stubs on the rest at the
+# level that passes today (the codes below are the ones still to clear, module by module).
+STRICT_MODULES := stays/rules.py permits/validity.py permits/states.py permits/workflow.py \
+	portal/identifiers.py portal/clock.py
+LENIENT_CODES := arg-type union-attr attr-defined misc return-value assignment \
+	django-manager-missing index var-annotated override operator list-item annotation-unchecked
+typecheck: venv
+	$(DEV_ENV) $(BIN)/mypy --strict --follow-imports=silent $(STRICT_MODULES)
+	$(DEV_ENV) $(BIN)/mypy $(foreach code,$(LENIENT_CODES),--disable-error-code $(code)) \
+		portal professions permits stays verification
 
 check: venv
 	$(DEV_ENV) $(BIN)/python manage.py check

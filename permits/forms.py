@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from portal.clock import today
 from portal.employers import sponsor_of
 from portal.identifiers import is_valid_bin
+from portal.uploads import validate_upload
 from professions.models import Profession
 
 from .models import Application, DocumentType, passport_problem
 from .services import verified_employer
-from .uploads import validate_upload
 
 
 class _StepForm(forms.ModelForm):

@@ -10,8 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.uploads import suffix_for
+
 from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, Status
-from .uploads import suffix_for
 from .validity import last_valid_day
 
 

@@ -9,12 +9,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from portal import employers
+from portal import employers, uploads
 from portal.access import organisation_users
 from portal.models import Employer, Sponsorship, User
 from portal.notifications import notify
 
-from . import uploads
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .states import Status
 from .validity import valid_until

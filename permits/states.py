@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,7 +84,7 @@ REVOKE_PERMISSION = "permits.revoke_permit"
 class InvalidTransition(Exception):
     """A move that is not allowed; ``code`` is stable, ``message`` is for people."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str | Promise) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -92,7 +93,7 @@ class InvalidTransition(Exception):
 @dataclass(frozen=True)
 class Move:
     to: str
-    label: str
+    label: str | Promise  # translated when shown
     needs_message: bool = False
     reasons: type[models.TextChoices] | None = None
 

@@ -10,9 +10,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from permits.uploads import validate_upload
-
 from .models import Employer, User, validate_bin
+from .uploads import validate_upload
 
 
 class _CrispyMixin:
@@ -90,7 +89,7 @@ def _verified(bin_: str) -> Employer | None:
 
 class RegistrationDocumentField(forms.FileField):
     """The organisation's state registration certificate: PDF, JPEG or PNG, judged by content
-    (``permits.uploads.validate_upload``); ``clean`` returns the file with ``content_type`` set
+    (``portal.uploads.validate_upload``); ``clean`` returns the file with ``content_type`` set
     to what its content is."""
 
     def __init__(self, **kwargs: Any) -> None:

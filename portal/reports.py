@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from django.db.models import Count
 from django.utils import formats
@@ -16,9 +15,8 @@ from permits.models import StatusChange
 from permits.states import Status
 
 from . import staff
+from .fonts import FONTS
 from .models import Employer, Sponsorship
-
-FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django_countries import countries
 from fpdf import FPDF
 
 from portal import clock
-from portal.reports import FONTS
+from portal.fonts import FONTS
 
 from . import codes
 from .services import check_url, statement_view

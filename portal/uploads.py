@@ -1,4 +1,5 @@
-"""What an uploaded document may be: PDF, JPEG or PNG judged by content, at most 10 MB."""
+"""What an uploaded file may be, for an application's documents and an organisation's
+registration certificate: PDF, JPEG or PNG judged by content, at most 10 MB."""
 
 from __future__ import annotations
 
