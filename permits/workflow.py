@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.clock import today
 
+from .access import is_reviewer
 from .models import Application, StatusChange, passport_problem
 from .services import notify_status_change, permit_issue, permit_revoke
 from .states import (
@@ -30,10 +31,6 @@ from .states import (
 
 if TYPE_CHECKING:
     from portal.models import User
-
-
-def _is_reviewer(user: User) -> bool:
-    return bool(user.is_staff and user.has_perm("permits.change_application"))
 
 
 def allowed_next(application: Application, user: User) -> list[str]:
@@ -52,19 +49,19 @@ def allowed_next(application: Application, user: User) -> list[str]:
 def _check_actor(application: Application, to: str, user: User) -> None:
     if to == Status.SUBMITTED and application.status == Status.UNDER_REVIEW:
         # Handing a case back to the queue: only its reviewer.
-        if not (_is_reviewer(user) and application.reviewer_id == user.pk):
+        if not (is_reviewer(user) and application.reviewer_id == user.pk):
             raise InvalidTransition("not_assigned", _("Only the assigned reviewer can do this."))
         return
     if to == Status.REVOKED:
         # Any reviewer allowed to revoke, not only the one who decided: the case is closed.
-        if not (_is_reviewer(user) and user.has_perm(REVOKE_PERMISSION)):
+        if not (is_reviewer(user) and user.has_perm(REVOKE_PERMISSION)):
             raise InvalidTransition("not_reviewer", _("Only a reviewer can revoke a permit."))
         return
     if to in APPLICANT_MOVES:
         if user.pk != application.applicant_id:
             raise InvalidTransition("not_applicant", _("Only the applicant can do this."))
         return
-    if not _is_reviewer(user):
+    if not is_reviewer(user):
         raise InvalidTransition("not_reviewer", _("Only a reviewer can do this."))
     if to != Status.UNDER_REVIEW and application.reviewer_id != user.pk:
         raise InvalidTransition(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from permits import dashboard as permits_dashboard
+from permits.access import is_reviewer
 from stays import dashboard as stays_dashboard
 
 from .employers import sponsor_of
@@ -33,7 +34,7 @@ def applicant_context(user: User) -> dict[str, Any]:
 
 def staff_context(user: User) -> dict[str, Any]:
     return {
-        "is_reviewer": user.is_reviewer(),
+        "is_reviewer": is_reviewer(user),
         "is_catalogue_editor": user.is_superuser
         or user.groups.filter(name="Catalogue editors").exists(),
     }

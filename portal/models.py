@@ -213,11 +213,6 @@ class User(AbstractUser):
     def is_applicant(self) -> bool:
         return self.kind == self.Kind.APPLICANT and not self.is_staff
 
-    def is_reviewer(self) -> bool:
-        return self.is_staff and (
-            self.is_superuser or self.groups.filter(name="Reviewers").exists()
-        )
-
 
 class Heartbeat(models.Model):
     """Last time a background process proved it was alive (used by the health check)."""
