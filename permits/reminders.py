@@ -12,9 +12,9 @@ from portal.notifications import notify
 
 from .models import Permit
 from .services import employer_recipients
+from .validity import PASSPORT_MARGIN
 
 PERMIT_EXPIRY_DAYS = (90, 30, 7)
-PASSPORT_MARGIN = timedelta(days=183)  # six months
 
 
 def send_reminders(*, on: date | None) -> int:

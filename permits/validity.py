@@ -32,3 +32,8 @@ def last_valid_day(valid_until: date, revoked_on: date | None) -> date:
     if revoked_on is None:
         return valid_until
     return min(valid_until, revoked_on - timedelta(days=1))
+
+
+# How long before a permit's end a passport may run out and still need no action: six months.
+# The one definition, used by the employer's needs-attention list and the expiry reminders.
+PASSPORT_MARGIN = timedelta(days=183)

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from permits.models import Application, Permit
+from permits.validity import PASSPORT_MARGIN
 from professions.models import Profession
 
 from .models import Employer, Sponsorship
 
 ATTENTION_PERMIT_DAYS = 90
 ATTENTION_LEAVE_DAYS = 14
-PASSPORT_MARGIN = timedelta(days=183)
 
 # sort key -> database expression
 SORTS: dict[str, str] = {
