@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import clock
@@ -135,9 +134,11 @@ def statement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """What the check pages carry: not indexed, no Referer to where its links lead, not cached."""
+    """What the check pages carry: not indexed, not cached, and no Referer (with its token) to
+    any other site. ``same-origin``, not ``no-referrer``: under that browsers send the form's
+    POST with "Origin: null", and the CSRF check (kept here as everywhere) would refuse it."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 
@@ -171,10 +172,6 @@ def _result(document: IssuedDocument | None) -> dict[str, Any]:
     }
 
 
-# Without CSRF protection, by necessity: under "Referrer-Policy: no-referrer" browsers send a form's
-# POST with "Origin: null", which Django's check refuses. Nothing here acts for an account: the
-# answer goes only to whoever asks, and the one write is the count of the asking address's misses.
-@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Type a short code. Codes that lead to no document count against the client's address."""

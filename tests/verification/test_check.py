@@ -25,7 +25,7 @@ def _type(client, code, ip="203.0.113.7", **headers):
 
 def _private(response):
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # no Referer (with the token) elsewhere
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
     return html
@@ -184,13 +184,24 @@ def test_the_check_by_link_writes_nothing(client, permit):
     assert tables.changed_tables(before, tables.snapshot()) == []
 
 
-def test_the_typed_code_form_works_from_a_no_referrer_page(permit):
-    """Browsers send the form's POST from a "no-referrer" page with "Origin: null": the check
-    must still answer (a CSRF refusal here would break the form in every browser)."""
+def test_the_typed_code_form_carries_its_csrf_token_and_a_forged_post_is_refused(permit):
+    """The check page's own form works under the CSRF check; a POST from another site does not
+    (it would spend the visitor's address's allowance of misses)."""
+    import re
+
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
+    page = browser.get(VERIFY, secure=True).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = browser.post(
-        VERIFY, {"code": permit.verification.short_code}, HTTP_ORIGIN="null", secure=True
+        VERIFY,
+        {"code": permit.verification.short_code, "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://testserver",
+        secure=True,
     )
     assert response.status_code == 200 and permit.number in response.content.decode()
+    forged = Client(enforce_csrf_checks=True).post(
+        VERIFY, {"code": permit.verification.short_code}, HTTP_ORIGIN="https://evil.example"
+    )
+    assert forged.status_code == 403
