@@ -12,6 +12,7 @@ from portal import clock
 from portal.models import Notification
 from stays import scan
 from stays.models import StayStatus
+from stays.services import status_refresh
 from stays.tasks import daily_scan_task
 from tests.conftest import wait_for
 from tests.factories import EmployerUserFactory, UserFactory, sponsor
@@ -215,3 +216,35 @@ def test_it_runs_daily_through_a_real_worker_and_tells_once(celery_worker_proces
     assert wait_for(
         lambda: not Notification.objects.filter(email_sent_at__isnull=True).exists(), timeout=30
     ), celery_worker_process.output()
+
+
+def test_the_daily_scan_and_the_per_person_refresh_store_the_same_rows(today, seeded_rules):
+    """One stored status: the scan (streamed, in batches, with its shortcut) and the refresh a
+    write does for one person must agree, column for column."""
+    days = timedelta
+    on = clock.today()
+    histories = {
+        "away": [(on - days(100), on - days(80))],
+        "inside": [(on - days(20), None)],
+        "over": [(on - days(120), on - days(20)), (on - days(5), None)],
+        "eaeu inside": [(on - days(60), None)],
+        "many trips": [(on - days(170 - 12 * i), on - days(165 - 12 * i)) for i in range(12)],
+        "long ago": [(on - days(900), on - days(880))],
+    }
+    people = []
+    for label, spans in histories.items():
+        person = UserFactory(citizenship="RU" if label.startswith("eaeu") else "DE")
+        history(person, spans)
+        people.append(person)
+    columns = [f.name for f in StayStatus._meta.fields if f.name not in ("id", "updated_at")]
+
+    def stored():
+        return {row["person"]: row for row in StayStatus.objects.values(*columns)}
+
+    scan.daily_scan()
+    by_scan = stored()
+    StayStatus.objects.all().delete()
+    for person in people:
+        status_refresh(person=person)
+    assert stored() == by_scan
+    assert len(by_scan) >= 4  # most of them are concerned: the comparison is not empty
