@@ -143,6 +143,9 @@ class _Citizenships:
         self._next = row
         return row[1] if row is not None and row[0] == person_id else ""
 
+    def close(self) -> None:
+        self._rows.close()  # the cursor, when the scan ends before the last person
+
 
 def read_floor(*, chunk_size: int = 20000) -> tuple[int, int, float]:
     """The least a scan must do: stream the crossings ordered by person through a server-side
@@ -215,6 +218,7 @@ def daily_scan(
         _flush(batch, events, stored, result)
     finally:
         gc.unfreeze()
+        citizenships.close()
     result.seconds = time.perf_counter() - started_clock
     log.info(
         "stay scan on %s: %d stays, %d people, %d statuses written, %d removed, "
