@@ -17,9 +17,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services, two_factor
-from .models import Employer, EmployerStatusChange, User
+from .models import Employer, EmployerStatusChange, User, normalise_email
 
 
 @admin.register(User)
@@ -49,6 +51,10 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ["groups"]
 
     actions = ["reset_two_factor"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        obj.email = normalise_email(obj.email)  # logins look the address up in this form
+        super().save_model(request, obj, form, change)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -309,3 +315,11 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Staff devices change only through ``portal/two_factor.py`` (set up, replace with a code, a
+# superuser's recorded and e-mailed reset): django-otp's own device pages would show a staff
+# member's key and recovery codes, and add, edit or delete devices with no record or e-mail.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)

@@ -24,7 +24,7 @@ class ThrottleBackend:
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        lock = throttle.request_lock(request, username)
+        lock = throttle.begin_attempt(request, username)
         if lock is not None:
             request.login_lock = lock
             raise PermissionDenied
@@ -34,7 +34,7 @@ class ThrottleBackend:
 def login_failed(sender, credentials, request=None, **kwargs) -> None:
     if request is None or getattr(request, "login_lock", None) is not None:
         return  # refused by the lock: not a guess that reached a password check
-    lock = throttle.record_failure(request, credentials.get("username"))
+    lock = throttle.attempt_failed(request, credentials.get("username"))
     if lock is not None:
         request.login_lock = lock
 

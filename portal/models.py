@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .identifiers import is_valid_bin
+from .uploads import suffix_for
 
 
 def validate_bin(value: str) -> None:
@@ -25,10 +25,10 @@ def validate_bin(value: str) -> None:
 
 
 def _registration_path(instance: Employer, filename: str) -> str:
-    # The stored name is random: the uploader's file name never reaches the disk. Outside any
-    # served URL (no MEDIA_URL is routed): only ``portal:employer_registration`` serves it.
-    suffix = PurePath(filename).suffix.lower()[:8]
-    return f"registrations/{uuid.uuid4().hex}{suffix}"
+    # The stored name is random and its extension is that of the sniffed content: the
+    # uploader's file name never reaches the disk. Outside any served URL (no MEDIA_URL is
+    # routed): only ``portal:employer_registration`` serves it.
+    return f"registrations/{uuid.uuid4().hex}{suffix_for(instance.document_content_type)}"
 
 
 class Employer(models.Model):
@@ -128,13 +128,18 @@ class EmployerStatusChange(models.Model):
         return f"{self.employer}: {self.from_status or '—'} → {self.to_status}"
 
 
+def normalise_email(value: str | None) -> str:
+    """The one form of an e-mail address: what is stored, looked up and counted by the throttle."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
         if not email:
             raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -151,7 +156,10 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username or "")
+        # Exact, on the one normal form: a case-insensitive match in the database would let
+        # look-alike spellings ("ı", "ſ" upper-case to I, S) reach the account under names the
+        # login throttle counts apart.
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractUser):

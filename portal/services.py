@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .access import organisation_members, role_of
 from .models import Employer, EmployerStatusChange, User
 from .notifications import notify
+from .uploads import download_name
 
 
 @transaction.atomic
@@ -84,9 +85,9 @@ def employer_user_create(
 
 def _store_document(employer: Employer, upload: UploadedFile, content_type: str) -> None:
     old = employer.registration_document.name if employer.registration_document else ""
+    employer.document_content_type = content_type  # names the stored file's extension
     employer.registration_document = upload
-    employer.document_name = (upload.name or "")[:200]
-    employer.document_content_type = content_type
+    employer.document_name = download_name(upload.name or "", content_type)[:200]
     employer.document_uploaded_at = timezone.now()
     employer.save()
     if old:

@@ -145,6 +145,7 @@ TRUSTED_PROXIES = (
 )
 # Two-factor authentication (TOTP, django-otp) for the admin: on unless DEBUG (the demo).
 OTP_REQUIRED_FOR_ADMIN = env.bool("OTP_REQUIRED_FOR_ADMIN", default=not DEBUG)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # belt and braces: the device pages are unregistered
 OTP_TOTP_ISSUER = "Foreign specialist portal"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"

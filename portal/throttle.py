@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from .clientip import client_ip
-from .models import LoginFailure, User
+from .models import LoginFailure, User, normalise_email
 from .notifications import notify
 
 
@@ -39,7 +38,7 @@ def _window() -> timedelta:
 
 
 def normalise(username: str | None) -> str:
-    return (username or "").strip().lower()[:254]
+    return normalise_email(username)[:254]
 
 
 @dataclass(frozen=True)
@@ -62,14 +61,16 @@ def account_delay(failures: int) -> timedelta:
     return min(_window(), timedelta(minutes=2 ** min(over, 20)))
 
 
-def lock_for(username: str | None, ip: str) -> Lock | None:
-    """The lock that refuses a login of ``username`` from ``ip`` now, if any."""
+def lock_for(username: str | None, ip: str, *, before: int | None = None) -> Lock | None:
+    """The lock that refuses a login of ``username`` from ``ip`` now, if any. With ``before``
+    (an attempt's id), only the attempts made before that one count."""
     if not settings.LOGIN_THROTTLE_ENABLED:
         return None
     now = timezone.now()
-    since = now - _window()
     username = normalise(username)
-    recent = LoginFailure.objects.filter(at__gte=since)
+    recent = LoginFailure.objects.filter(at__gte=now - _window())
+    if before is not None:
+        recent = recent.filter(pk__lt=before)
 
     pair = list(
         recent.filter(username=username, ip=ip)
@@ -92,33 +93,43 @@ def lock_for(username: str | None, ip: str) -> Lock | None:
     return None
 
 
-def request_lock(request: HttpRequest, username: str | None) -> Lock | None:
-    return lock_for(username, client_ip(request))
+def begin_attempt(request: HttpRequest, username: str | None) -> Lock | None:
+    """Before any password is checked: the attempt is written down first, as a failure until it
+    succeeds, and judged by the attempts made before it. Written first, so that a burst of
+    parallel tries cannot all pass the check before any of them is counted: each sees those
+    with a smaller id. A refused attempt is not a guess and is not kept."""
+    if not settings.LOGIN_THROTTLE_ENABLED:
+        return None
+    now = timezone.now()
+    username, ip = normalise(username), client_ip(request)
+    LoginFailure.objects.filter(at__lt=now - _window()).delete()
+    attempt = LoginFailure.objects.create(username=username, ip=ip, at=now)
+    lock = lock_for(username, ip, before=attempt.pk)
+    if lock is not None:
+        attempt.delete()
+    return lock
 
 
-@transaction.atomic
-def record_failure(request: HttpRequest, username: str | None) -> Lock | None:
-    """Count a wrong password; tell the owner when their account is under attack. Returns the
-    lock this failure brings, if any."""
+def attempt_failed(request: HttpRequest, username: str | None) -> Lock | None:
+    """The password was wrong (the attempt stays counted): tell the owner when their account is
+    under attack, and return the lock this failure brings, if any."""
     now = timezone.now()
     username = normalise(username)
-    LoginFailure.objects.filter(at__lt=now - _window()).delete()
-    LoginFailure.objects.create(username=username, ip=client_ip(request), at=now)
     failures = LoginFailure.objects.filter(username=username, at__gte=now - _window())
     if failures.count() >= settings.LOGIN_ACCOUNT_SLOWDOWN:
         _tell_owner(username, failures.values("ip").distinct().count(), now)
-    return request_lock(request, username)
+    return lock_for(username, client_ip(request))
 
 
 def record_success(request: HttpRequest, username: str | None) -> None:
-    """The account's owner logged in from this address: their own typing mistakes from here are
-    forgiven. Nothing else is: not the address's failures on other accounts, not the failures
-    on this account from elsewhere."""
+    """The account's owner logged in from this address: their own attempts from here (this one
+    included) are forgiven. Nothing else is: not the address's failures on other accounts, not
+    the failures on this account from elsewhere."""
     LoginFailure.objects.filter(username=normalise(username), ip=client_ip(request)).delete()
 
 
 def _tell_owner(username: str, addresses: int, now: datetime) -> None:
-    user = User.objects.filter(email__iexact=username, is_active=True).first()
+    user = User.objects.filter(email=username, is_active=True).first()
     if user is None:
         return
     window = int(now.timestamp() // _window().total_seconds())

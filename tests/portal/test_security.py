@@ -270,6 +270,28 @@ class TestTwoFactor:
         session.save()
         assert client.post(reverse("two_factor_recovery_codes")).status_code == 302
 
+    def test_the_admin_has_no_device_pages_even_for_a_superuser(self, client, reviewer):
+        """Devices change only through the two-factor pages and the recorded reset: django-otp's
+        own admin pages (the key, the recovery codes, edit and delete) are not there."""
+        from django.contrib import admin
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        from portal.models import User
+
+        assert not admin.site.is_registered(TOTPDevice)
+        assert not admin.site.is_registered(StaticDevice)
+        root = User.objects.create_superuser(email="root@gov.kz", password=PASSWORD)
+        device = TOTPDevice.objects.create(user=root, name="app", confirmed=True)
+        TOTPDevice.objects.create(user=reviewer, name="app", confirmed=True)
+        client.force_login(root)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        assert client.get("/admin/").status_code == 200
+        for path in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
+            assert client.get(path).status_code == 404, path
+
     def test_applicants_cannot_set_up_staff_two_factor(self, client, applicant):
         client.force_login(applicant)
         assert client.get(reverse("two_factor_setup")).status_code == 403

@@ -373,3 +373,23 @@ def test_a_member_waiting_for_a_colleague_is_told_so(client, employer_user):
         reverse("portal:employer_registration_send"), {"registration_document": upload()}
     )
     assert response.status_code == 403
+
+
+def test_a_certificate_is_stored_and_served_by_what_it_is_not_by_its_name(client, reviewer):
+    """``certificate.html`` holding a PDF is stored as .pdf and downloaded as certificate.pdf:
+    a name cannot make staff's browser open it as a page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    disguised = SimpleUploadedFile(
+        "certificate.html", PDF_BYTES + b"<html><script>alert(1)</script>", "text/html"
+    )
+    _sign_up(client, "hr@disguise.kz", valid_bin(), document=disguised)
+    client.logout()
+    employer = User.objects.get(email="hr@disguise.kz").employer
+    assert employer.registration_document.name.endswith(".pdf")
+    assert employer.document_name == "certificate.pdf"
+    client.force_login(reviewer)
+    response = client.get(reverse("portal:employer_registration", args=[employer.pk]))
+    assert response.status_code == 200
+    assert 'filename="certificate.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"

@@ -319,3 +319,32 @@ def test_a_superuser_resets_a_lost_authenticator_recorded_and_told(
     )
     assert attempt.status == 403
     assert TOTPDevice.objects.filter(user=root).exists()
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_than_five_checked(site):
+    """Each attempt is written down before its password is checked and judged by those before
+    it, so thirty guesses fired at once cannot all slip past the check."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    victim = UserFactory(email="victim@example.kz")
+
+    def guess(n: int) -> int:
+        return browser(site).login(victim.email, f"guess-{n}").status
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(guess, range(30)))
+    assert statuses.count(200) <= 5 and statuses.count(429) >= 25
+    assert LoginFailure.objects.filter(username=victim.email).count() <= 5
+    assert browser(site).login(victim.email, PASSWORD).status == 429
+
+
+def test_look_alike_spellings_of_an_address_do_not_reach_the_account(site):
+    """'ı' and 'ſ' upper-case to I and S: a case-insensitive lookup would let them log in to the
+    account under names the throttle counts apart. The lookup is exact on one normal form."""
+    victim = UserFactory(email="victim.sysadmin@example.kz")
+    for spelling in ("vıctim.sysadmin@example.kz", "victim.ſysadmin@example.kz"):
+        assert browser(site, "198.51.100.90").login(spelling, PASSWORD).status == 200
+    assert (
+        browser(site, "198.51.100.91").login(" Victim.SysAdmin@Example.KZ ", PASSWORD).status == 302
+    )
+    assert victim.email == "victim.sysadmin@example.kz"

@@ -28,8 +28,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
 from permits.models import Application, Document, Permit
 from permits.models import Route as PermitRoute
@@ -341,12 +340,6 @@ ROUTES: dict[str, Route] = {
         expect(everyone=ADMIN_LOGIN, staff=405)  # POST only; the permission is checked then
     ),
     "admin:professions_profession_export": Route(expect(everyone=ADMIN_LOGIN, staff=200)),
-    "admin:otp_totp_totpdevice_config": Route(
-        expect(everyone=ADMIN_LOGIN, staff=403), lambda w: [totp_device(w).pk]
-    ),
-    "admin:otp_totp_totpdevice_qrcode": Route(
-        expect(everyone=ADMIN_LOGIN, staff=403), lambda w: [totp_device(w).pk]
-    ),
     "admin:auth_user_password_change": Route(
         expect(everyone=ADMIN_LOGIN, staff=403), lambda w: [w.applicant_a.pk]
     ),
@@ -381,14 +374,6 @@ def statement_a(world: World) -> IssuedDocument:
         statement = statement_issue(person=world.applicant_a, on=today())
         world.extra["statement_a"] = statement
     return statement
-
-
-def totp_device(world: World) -> TOTPDevice:
-    device = world.extra.get("totp")
-    if device is None:
-        device = TOTPDevice.objects.create(user=world.users["reviewer"], name="phone")
-        world.extra["totp"] = device
-    return device
 
 
 def _body(response) -> bytes:
@@ -864,8 +849,6 @@ NONE_HIDDEN = (403, 403, 403, 403, Redirect("admin:index"))
 ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
     "auth.group": (NONE, NONE),
     "admin.logentry": (NONE, NONE),  # read-only audit log, superusers only
-    "otp_totp.totpdevice": (NONE, NONE),
-    "otp_static.staticdevice": (NONE, NONE),
     "portal.user": (NONE, NONE),
     # Reviewers verify or refuse organisations (change, through the decision buttons); nobody
     # adds one (they register themselves) or deletes one.
@@ -893,10 +876,6 @@ def _admin_object(world: World, label: str) -> Any:
             object_repr="Reviewers",
             action_flag=2,
             change_message="[]",
-        ),
-        "otp_totp.totpdevice": lambda: totp_device(world),
-        "otp_static.staticdevice": lambda: StaticDevice.objects.create(
-            user=world.users["reviewer"], name="recovery codes"
         ),
         "portal.user": lambda: world.applicant_a,
         "portal.employer": lambda: world.users["employer_a"].employer,
