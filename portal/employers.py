@@ -38,10 +38,7 @@ def _invite_problem(employer: Employer, email: str) -> str | None:
     user = User.objects.filter(email__iexact=email).first()
     if user is not None and (user.is_staff or user.kind != User.Kind.APPLICANT):
         return _("This address belongs to an account that is not a foreign professional's.")
-    if (
-        user is not None
-        and Sponsorship.objects.filter(person=user, status=Sponsorship.Status.ACTIVE).exists()
-    ):
+    if user is not None and sponsor_of(user) is not None:
         return _("This person is already sponsored by an organisation.")
     if Sponsorship.objects.filter(
         employer=employer,
