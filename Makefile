@@ -50,7 +50,7 @@ check: venv
 
 # Refresh the translation catalogues after adding text, then fill locale/*/django.po.
 messages: venv
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=file
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Load benchmark (issue 7): gunicorn with production settings on PostgreSQL, driven by wrk.
