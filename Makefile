@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # Embedded defaults for a developer machine: SQLite under var/, tasks in-process, mail as files.
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint check typecheck venv migrate demo messages bench clean
+.PHONY: run test lint check typecheck venv migrate demo messages bench bench-scan clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ messages: venv
 bench: venv
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Daily stay scan (issue 12): 100,000 people with 2,000,000 stays in a PostgreSQL database of its
+# own (created when missing); prints the read floor and each scan as a multiple of it.
+BENCH_SCAN_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench_scan
+bench-scan: venv
+	DATABASE_URL=$(BENCH_SCAN_DATABASE_URL) DEBUG=0 SECRET_KEY=bench-scan CELERY_BROKER_URL= \
+		$(BIN)/python -m bench.scan --prepare $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

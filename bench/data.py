@@ -1,7 +1,7 @@
 """Realistic data for the web benchmark, written fast into the benchmark's own database.
 
 2,000 professions (beside the 21 seeded), 100,000 people with 20 stays each (2,000,000
-crossings, histories from the stays app's own ``bench_stays`` generator), the first 10,000 of
+crossings, histories from ``bench/scan.py``'s generator), the first 10,000 of
 them with one application each in every state of the workflow (status history, permits for the
 approved ones), one employer that sponsors 1,000 of them (with stay statuses; five users), 40
 other employers sponsoring about 25 each (a user each), and 30 reviewers. People and crossings
@@ -32,8 +32,9 @@ from portal.models import Employer, Sponsorship, User
 from portal.roles import REVIEWERS
 from professions.models import Education, Profession, Sphere
 from stays import rules, services
-from stays.management.commands.bench_stays import history
 from stays.models import CountryRule, Crossing
+
+from .scan import history
 
 # Bump when the data changes shape: the driver then rebuilds the database.
 VERSION = "2"

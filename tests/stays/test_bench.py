@@ -1,14 +1,13 @@
-"""``manage.py bench_stays`` builds, scans and removes its data (figures: see the README)."""
+"""``bench/scan.py``, the daily scan's benchmark, builds, scans and removes its data."""
 
 import random
 from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
+from bench.scan import history, main
 from portal.models import Notification, User
-from stays.management.commands.bench_stays import history
 from stays.models import Crossing, StayStatus
 from stays.rules import Stay, validate
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def bench(*args):
     out = StringIO()
-    call_command("bench_stays", *args, stdout=out)
+    assert main(list(args), stdout=out) == 0
     return out.getvalue()
 
 
