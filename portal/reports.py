@@ -20,27 +20,12 @@ from .models import Employer, Sponsorship
 
 
 @dataclass
-class ReportRow:
-    name: str
-    citizenship: str
-    profession: str
-    status: str
-    permit: str
-    permit_until: date | None
-    passport_expiry: date | None
-    days_used: int | None
-    days_left: int | None
-    leave_by: date | None
-    violations: int
-
-
-@dataclass
 class MonthlyReport:
     employer: Employer
     month: date
     month_end: date
     generated_on: date
-    rows: list[ReportRow] = field(default_factory=list)
+    rows: list[staff.StaffRow] = field(default_factory=list)  # the one projection of the staff
     submitted: int = 0
     approved: int = 0
     refused: int = 0
@@ -65,28 +50,7 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
     month = parse_month(month_param, today)
     month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     report = MonthlyReport(employer=employer, month=month, month_end=month_end, generated_on=today)
-    rows = list(staff.staff_queryset(employer, ()).order_by("person__full_name", "pk"))
-    staff.attach_latest(rows)
-    status_labels = dict(Status.choices)
-    for r in rows:
-        st = getattr(r.person, "stay_status", None)
-        report.rows.append(
-            ReportRow(
-                name=r.person.full_name,
-                citizenship=r.person.citizenship.code,
-                profession=str(r.profession.title)
-                if r.profession
-                else (r.app_profession_other or ""),
-                status=str(status_labels.get(r.app_status, _("No application"))),
-                permit=r.permit_number or "",
-                permit_until=r.permit_until,
-                passport_expiry=r.passport_expiry,
-                days_used=st.days_in_window if st else None,
-                days_left=st.days_remaining if st else None,
-                leave_by=st.latest_exit_date if st else None,
-                violations=st.violation_count if st else 0,
-            )
-        )
+    report.rows = staff.complete(staff.staff_rows(employer, today))
     people = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
         "person_id"
     )
@@ -100,12 +64,8 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
     report.submitted = counts.get(Status.SUBMITTED, 0)
     report.approved = counts.get(Status.APPROVED, 0)
     report.refused = counts.get(Status.REFUSED, 0)
-    report.permits_expiring = staff.filter_attention(
-        staff.staff_queryset(employer, staff.ATTENTION_NEEDS["permit_expiring"]),
-        "permit_expiring",
-        today,
-    ).count()
-    report.with_violations = sum(1 for row in report.rows if row.violations)
+    report.permits_expiring = sum("permit_expiring" in row.attention for row in report.rows)
+    report.with_violations = sum(row.violations > 0 for row in report.rows)
     return report
 
 
@@ -163,14 +123,14 @@ def render_pdf(report: MonthlyReport) -> bytes:
             for value in [
                 r.name,
                 r.citizenship,
-                r.profession,
-                r.status,
-                r.permit or "—",
+                r.profession or "—",
+                r.status_label,
+                r.permit_number or "—",
                 _d(r.permit_until),
                 _d(r.passport_expiry),
                 "—" if r.days_used is None else str(r.days_used),
                 "—" if r.days_left is None else str(r.days_left),
-                _d(r.leave_by),
+                _d(r.must_leave_by),
                 str(r.violations),
             ]:
                 row.cell(value)

@@ -1,41 +1,38 @@
-"""What an employer sees of the people it sponsors: one annotated query, sorted and filtered
-in the database, so the dashboard costs the same number of queries for 10 or 1,000 people.
+"""What an employer sees of the people it sponsors: one projection of its staff, ``staff_rows``,
+that the dashboard, the CSV export and the monthly report (page and PDF) all read.
 
-Never documents: only the facts listed in ``STAFF_COLUMNS``.
+The rows are plain values read in four queries whatever the number of people (the people with
+their stay status, everyone's latest application, everyone's latest permit, the titles of the
+professions named), so 10 or 1,000 people cost the same number of queries and no correlated
+subquery runs per person. Filtering, sorting, the counts and the needs-attention lists then work
+on those rows in Python, each rule written once here (``attention_of``); an organisation
+sponsors at most a few thousand people, a few milliseconds of plain tuples.
+
+Never documents: only the facts of ``StaffRow``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
-from types import SimpleNamespace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from permits.models import Application, Permit
+from permits.states import Status
 from permits.validity import PASSPORT_MARGIN
 from professions.models import Profession
 
+from .countries import country_name
 from .models import Employer, Sponsorship
 
 ATTENTION_PERMIT_DAYS = 90
 ATTENTION_LEAVE_DAYS = 14
-
-# sort key -> database expression
-SORTS: dict[str, str] = {
-    "name": "person__full_name",
-    "citizenship": "person__citizenship",
-    "status": "app_status",
-    "permit": "permit_until",
-    "passport": "passport_expiry",
-    "days_left": "person__stay_status__days_remaining",
-    "leave_by": "person__stay_status__latest_exit_date",
-}
 
 ATTENTION = {
     "permit_expiring": _("Permits that expire within 90 days"),
@@ -45,180 +42,52 @@ ATTENTION = {
 }
 
 
-# What the table shows of each person's latest application and latest permit: annotation name
-# -> field. The table reads them for its page only (``attach_latest``); the database computes
-# one (a correlated subquery per row) only when a filter or the sort needs it.
-LATEST_APPLICATION = {
-    "app_id": "pk",
-    "app_number": "number",
-    "app_status": "status",
-    "app_submitted": "submitted_at",
-    "app_decided": "decided_at",
-    "app_profession": "profession_id",
-    "app_profession_other": "profession_other",
-    "passport_expiry": "passport_expiry",
-}
-LATEST_PERMIT = {"permit_number": "number", "permit_until": "valid_until"}
-FACTS = [*LATEST_APPLICATION, *LATEST_PERMIT]
-
-
-def staff_queryset(
-    employer: Employer, annotations: Iterable[str] | None = None
-) -> QuerySet[Sponsorship]:
-    """Active sponsorships of ``employer`` with each person's latest application and permit.
-
-    ``annotations`` names the facts (``FACTS``) to compute in the database, all by default:
-    each is a correlated subquery per row, so the table asks only for those its filter or
-    sort uses and reads the others for the rows it shows.
-    """
-
-    wanted = set(FACTS if annotations is None else annotations)
-    latest = Application.objects.filter(applicant_id=OuterRef("person_id")).order_by(
-        "-created_at", "-pk"
-    )
-    permit = Permit.objects.filter(application__applicant_id=OuterRef("person_id")).order_by(
-        "-issue_date", "-pk"
-    )
-    subqueries = {
-        **{
-            name: Subquery(latest.values(field)[:1])
-            for name, field in LATEST_APPLICATION.items()
-            if name in wanted
-        },
-        **{
-            name: Subquery(permit.values(field)[:1])
-            for name, field in LATEST_PERMIT.items()
-            if name in wanted
-        },
-    }
-    return (
-        Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
-        .select_related("person", "person__stay_status")
-        .annotate(**subqueries)
-    )
-
-
 @dataclass
-class Latest:
-    """Each person's latest application and latest permit, read in two plain queries."""
+class StaffRow:
+    """One sponsored person as the employer sees them today."""
 
-    application_facts: tuple[str, ...]  # names of LATEST_APPLICATION, in the values' order
-    permit_facts: tuple[str, ...]  # names of LATEST_PERMIT
-    applications: dict[int, tuple[Any, ...]]  # person id -> values
-    permits: dict[int, tuple[Any, ...]]  # person id -> values
+    sponsorship_id: int
+    person_id: int
+    name: str
+    email: str
+    citizenship: str  # ISO code ("" when not given)
+    # The latest application (None without one).
+    app_number: str | None = None
+    app_status: str | None = None
+    app_submitted: datetime | None = None
+    app_decided: datetime | None = None
+    profession_id: int | None = None
+    profession_other: str = ""
+    passport_expiry: date | None = None
+    # The latest permit.
+    permit_number: str | None = None
+    permit_until: date | None = None
+    # The stored stay status (has_status False: none stored, the stay figures are None).
+    has_status: bool = False
+    in_country: bool = False
+    days_used: int | None = None
+    days_left: int | None = None
+    latest_exit_date: date | None = None
+    violations: int = 0
+    profession: str = ""  # the title in the reader's language, or what the person typed
+    attention: frozenset[str] = field(default_factory=frozenset)
 
-    def attach(self, rows: Iterable[Any]) -> None:
-        """Give each row the facts the annotations of ``staff_queryset`` would give it."""
-        no_application = (None,) * len(self.application_facts)
-        no_permit = (None,) * len(self.permit_facts)
-        for row in rows:
-            values = self.applications.get(row.person_id, no_application)
-            for name, value in zip(self.application_facts, values, strict=True):
-                setattr(row, name, value)
-            values = self.permits.get(row.person_id, no_permit)
-            for name, value in zip(self.permit_facts, values, strict=True):
-                setattr(row, name, value)
+    @property
+    def citizenship_name(self) -> str:
+        return country_name(self.citizenship)
 
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.app_status).label if self.app_status else _("No application"))
 
-def latest_of(
-    people: Any,
-    application_facts: Iterable[str] = tuple(LATEST_APPLICATION),
-    permit_facts: Iterable[str] = tuple(LATEST_PERMIT),
-) -> Latest:
-    """The latest application and permit of ``people`` (a queryset of person ids or a list):
-    two indexed queries, whatever their number, instead of a lookup per person and fact.
-    Only the facts named are read."""
-
-    application_facts, permit_facts = tuple(application_facts), tuple(permit_facts)
-    applications: dict[int, tuple[Any, ...]] = {}
-    for applicant_id, *values in (
-        ()
-        if not application_facts
-        else Application.objects.filter(applicant_id__in=people)
-        .order_by("applicant_id", "-created_at", "-pk")
-        .values_list("applicant_id", *(LATEST_APPLICATION[f] for f in application_facts))
-    ):
-        applications.setdefault(applicant_id, tuple(values))
-    permits: dict[int, tuple[Any, ...]] = {}
-    for applicant_id, *values in (
-        ()
-        if not permit_facts
-        else Permit.objects.filter(application__applicant_id__in=people)
-        .order_by("application__applicant_id", "-issue_date", "-pk")
-        .values_list("application__applicant_id", *(LATEST_PERMIT[f] for f in permit_facts))
-    ):
-        permits.setdefault(applicant_id, tuple(values))
-    return Latest(application_facts, permit_facts, applications, permits)
+    @property
+    def must_leave_by(self) -> date | None:
+        """The last day of the stay under way (only while the person is in the country)."""
+        return self.latest_exit_date if self.in_country else None
 
 
-def attach_latest(rows: list[Any]) -> None:
-    """Give the rows (of ``staff_queryset``) their latest application, permit and profession:
-    two queries for the rows shown (the application with its profession, the permit)."""
-
-    people = [r.person_id for r in rows]
-    if not people:
-        return
-    latest: dict[int, Any] = {}
-
-    titles = [
-        f"profession__{build_localized_fieldname('title', code)}"
-        for code, _name in settings.LANGUAGES
-    ]
-    for application in (
-        Application.objects.filter(applicant_id__in=people)
-        .select_related("profession")
-        .only(
-            "applicant_id", "created_at", *LATEST_APPLICATION.values(), "profession__title", *titles
-        )
-        .order_by("applicant_id", "-created_at", "-pk")
-    ):
-        latest.setdefault(application.applicant_id, application)
-    permits = latest_of(people, application_facts=()).permits
-    no_permit = (None,) * len(LATEST_PERMIT)
-    for row in rows:
-        application = latest.get(row.person_id)
-        for name, field in LATEST_APPLICATION.items():
-            setattr(row, name, None if application is None else getattr(application, field))
-        row.profession = None if application is None else application.profession
-        for name, value in zip(LATEST_PERMIT, permits.get(row.person_id, no_permit), strict=True):
-            setattr(row, name, value)
-
-
-# The facts each attention filter reads.
-ATTENTION_NEEDS = {
-    "permit_expiring": {"permit_until"},
-    "passport_before_permit": {"permit_until", "passport_expiry"},
-    "must_leave": {"permit_until"},
-    "violations": set(),
-}
-
-
-def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QuerySet[Sponsorship]:
-    """The rows that need attention of one kind (see ``ATTENTION``)."""
-    if kind == "permit_expiring":
-        return rows.filter(
-            permit_until__gte=on, permit_until__lte=on + timedelta(days=ATTENTION_PERMIT_DAYS)
-        )
-    if kind == "passport_before_permit":
-        return rows.filter(
-            permit_until__gte=on,
-            passport_expiry__gte=on,
-            passport_expiry__lte=F("permit_until") + PASSPORT_MARGIN,
-        )
-    if kind == "must_leave":
-        return rows.filter(
-            Q(permit_until__isnull=True) | Q(permit_until__lt=on),
-            person__stay_status__in_country=True,
-            person__stay_status__latest_exit_date__lte=on + timedelta(days=ATTENTION_LEAVE_DAYS),
-        )
-    if kind == "violations":
-        return rows.filter(person__stay_status__violation_count__gt=0)
-    raise ValueError(kind)
-
-
-def needs_attention(row: Any, on: date) -> set[str]:
-    """The kinds of ``ATTENTION`` one row falls under: the same rules as ``filter_attention``,
-    applied in Python so the dashboard reads the staff once for its counts and lists."""
+def attention_of(row: StaffRow, on: date) -> frozenset[str]:
+    """The kinds of ``ATTENTION`` a row falls under on ``on``: the one home of these rules."""
     kinds = set()
     until, passport = row.permit_until, row.passport_expiry
     if until is not None and on <= until <= on + timedelta(days=ATTENTION_PERMIT_DAYS):
@@ -230,144 +99,206 @@ def needs_attention(row: Any, on: date) -> set[str]:
         and on <= passport <= until + PASSPORT_MARGIN
     ):
         kinds.add("passport_before_permit")
-    status = getattr(row.person, "stay_status", None)
-    if status is not None:
+    if row.has_status:
         if (
             (until is None or until < on)
-            and status.in_country
-            and status.latest_exit_date is not None
-            and status.latest_exit_date <= on + timedelta(days=ATTENTION_LEAVE_DAYS)
+            and row.in_country
+            and row.latest_exit_date is not None
+            and row.latest_exit_date <= on + timedelta(days=ATTENTION_LEAVE_DAYS)
         ):
             kinds.add("must_leave")
-        if status.violation_count > 0:
+        if row.violations > 0:
             kinds.add("violations")
-    return kinds
+    return frozenset(kinds)
+
+
+# The latest application's fields every row needs (to filter, sort, count and judge attention);
+# ``complete`` adds those only shown.
+_APPLICATION_FACTS = ("number", "status", "passport_expiry")
+_SHOWN_FACTS = ("submitted_at", "decided_at", "profession_id", "profession_other")
+
+
+def _latest(queryset: Any, person: str, order: tuple[str, ...], fields: Iterable[str]) -> dict:
+    """The first row per person of ``queryset`` in ``order``: person id -> values of ``fields``."""
+    latest: dict[int, tuple[Any, ...]] = {}
+    for person_id, *values in queryset.order_by(person, *order).values_list(person, *fields):
+        latest.setdefault(person_id, tuple(values))
+    return latest
+
+
+def staff_rows(employer: Employer, on: date) -> list[StaffRow]:
+    """Every person ``employer`` actively sponsors, by name, with what the table filters, sorts
+    and judges: three queries in all. ``complete`` adds what is shown of the rows shown."""
+    active = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
+    rows = [
+        StaffRow(
+            sponsorship_id=pk,
+            person_id=person_id,
+            name=name,
+            email=email,
+            citizenship=str(citizenship or ""),
+            has_status=stay[0] is not None,
+            in_country=bool(stay[0]),
+            days_used=stay[1],
+            days_left=stay[2],
+            latest_exit_date=stay[3],
+            violations=stay[4] or 0,
+        )
+        for pk, person_id, name, email, citizenship, *stay in (
+            active.order_by("person__full_name", "pk").values_list(
+                "pk",
+                "person_id",
+                "person__full_name",
+                "person__email",
+                "person__citizenship",
+                "person__stay_status__in_country",
+                "person__stay_status__days_in_window",
+                "person__stay_status__days_remaining",
+                "person__stay_status__latest_exit_date",
+                "person__stay_status__violation_count",
+            )
+        )
+    ]
+    if not rows:
+        return rows
+    # The people as a subquery, not a list of a thousand parameters to bind and parse.
+    people = active.values("person_id")
+    applications = _latest(
+        Application.objects.filter(applicant_id__in=people),
+        "applicant_id",
+        ("-created_at", "-pk"),
+        _APPLICATION_FACTS,
+    )
+    permits = _latest(
+        Permit.objects.filter(application__applicant_id__in=people),
+        "application__applicant_id",
+        ("-issue_date", "-pk"),
+        ("number", "valid_until"),
+    )
+    for row in rows:
+        application = applications.get(row.person_id)
+        if application is not None:
+            row.app_number, row.app_status, row.passport_expiry = application
+        permit = permits.get(row.person_id)
+        if permit is not None:
+            row.permit_number, row.permit_until = permit
+        row.attention = attention_of(row, on)
+    return rows
+
+
+def complete(rows: list[StaffRow]) -> list[StaffRow]:
+    """Give ``rows`` (of ``staff_rows``) what is shown besides: the dates of their latest
+    application and its profession, in the reader's language. Two queries."""
+    if not rows:
+        return rows
+    shown = _latest(
+        Application.objects.filter(applicant_id__in=[r.person_id for r in rows]),
+        "applicant_id",
+        ("-created_at", "-pk"),
+        _SHOWN_FACTS,
+    )
+    titles = profession_titles(values[2] for values in shown.values())
+    for row in rows:
+        facts = shown.get(row.person_id)
+        if facts is None:
+            continue
+        row.app_submitted, row.app_decided, row.profession_id, other = facts
+        row.profession_other = other or ""
+        row.profession = titles.get(row.profession_id or 0, row.profession_other)
+    return rows
+
+
+def profession_titles(ids: Iterable[int | None]) -> dict[int, str]:
+    """The title of each profession in the reader's language (or the first fallback language
+    that has one, as modeltranslation reads it), from the title columns alone."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    order = [language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
+    columns = [build_localized_fieldname("title", code) for code in dict.fromkeys(order)]
+    return {
+        pk: next((t for t in titles if t), default)
+        for pk, default, *titles in Profession.objects.filter(pk__in=ids).values_list(
+            "pk", "title", *columns
+        )
+    }
 
 
 @dataclass
 class Overview:
-    counts: list[tuple[str | None, int]]
-    attention: dict[str, list[Any]]
+    counts: list[tuple[str | None, int]]  # application state (None: no application), people
+    attention: dict[str, list[StaffRow]]
 
 
-def overview(employer: Employer, on: date) -> Overview:
-    """Counts by application state and the needs-attention lists, from one read of the staff.
-
-    Three plain indexed queries (people, their applications, their permits) rather than the
-    table's correlated subqueries, which cost a thousand lookups each for a thousand people.
-    """
-    # Plain values, not model instances: a thousand people cost milliseconds, not a tenth of
-    # a second. Each row offers what ``needs_attention`` and the dashboard lists read.
-    active = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
-    # The people as a subquery, not a list of a thousand parameters to bind and parse.
-    latest = latest_of(
-        active.values("person_id"), ("app_status", "passport_expiry"), ("permit_until",)
-    )
+def overview(rows: Iterable[StaffRow]) -> Overview:
+    """Counts by application state and the needs-attention lists of ``staff_rows``."""
     counts: dict[str | None, int] = {}
-    attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
-    for pk, person_id, name, in_country, leave_by, violations in active.order_by(
-        "person__full_name", "pk"
-    ).values_list(
-        "pk",
-        "person_id",
-        "person__full_name",
-        "person__stay_status__in_country",
-        "person__stay_status__latest_exit_date",
-        "person__stay_status__violation_count",
-    ):
-        application = latest.applications.get(person_id)
-        permit = latest.permits.get(person_id)
-        row = SimpleNamespace(
-            pk=pk,
-            person_id=person_id,
-            person=SimpleNamespace(
-                full_name=name,
-                stay_status=None
-                if in_country is None
-                else SimpleNamespace(
-                    in_country=in_country,
-                    latest_exit_date=leave_by,
-                    violation_count=violations,
-                ),
-            ),
-            app_status=application[0] if application else None,
-            passport_expiry=application[1] if application else None,
-            permit_until=permit[0] if permit else None,
-        )
+    attention: dict[str, list[StaffRow]] = {kind: [] for kind in ATTENTION}
+    for row in rows:
         counts[row.app_status] = counts.get(row.app_status, 0) + 1
-        for kind in needs_attention(row, on):
+        for kind in row.attention:
             attention[kind].append(row)
     ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
     return Overview(counts=ordered, attention=attention)
 
 
+# sort key -> the row's value
+SORTS: dict[str, Any] = {
+    "name": lambda r: r.name.casefold(),
+    "citizenship": lambda r: r.citizenship or None,
+    "status": lambda r: r.app_status,
+    "permit": lambda r: r.permit_until,
+    "passport": lambda r: r.passport_expiry,
+    "days_left": lambda r: r.days_left,
+    "leave_by": lambda r: r.latest_exit_date,
+}
+
+
 @dataclass
 class StaffTable:
-    rows: QuerySet[Sponsorship]
+    rows: list[StaffRow]
     sort: str
     descending: bool
     filters: dict[str, str]
 
 
-def staff_table(employer: Employer, params: Any, on: date) -> StaffTable:
-    """Rows for the table, filtered and sorted as ``params`` (a QueryDict) asks.
-
-    The rows carry in the database only the facts their filter and sort use; give the rows
-    shown the others with ``attach_latest`` (or ``Overview.latest``).
-    """
+def select(rows: list[StaffRow], params: Mapping[str, str]) -> StaffTable:
+    """The rows ``params`` (a QueryDict: status, citizenship, attention, q, sort) asks for,
+    sorted; a missing value sorts last whichever the direction."""
     filters: dict[str, str] = {}
-    needed: set[str] = set()
     status = params.get("status", "")
     if status:
         filters["status"] = status
-        needed.add("app_status")
+        wanted = None if status == "none" else status
+        rows = [r for r in rows if r.app_status == wanted]
     citizenship = params.get("citizenship", "")[:2].upper()
     if citizenship:
         filters["citizenship"] = citizenship
+        rows = [r for r in rows if r.citizenship == citizenship]
     attention = params.get("attention", "")
     if attention in ATTENTION:
         filters["attention"] = attention
-        needed |= ATTENTION_NEEDS[attention]
+        rows = [r for r in rows if attention in r.attention]
     query = params.get("q", "").strip()[:100]
     if query:
         filters["q"] = query
-        needed.add("app_number")
+        needle = query.casefold()
+        rows = [
+            r
+            for r in rows
+            if needle in r.name.casefold()
+            or needle in r.email.casefold()
+            or needle in (r.app_number or "").casefold()
+        ]
     sort = params.get("sort", "name")
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in SORTS:
         key, descending = "name", False
-    if SORTS[key] in FACTS:
-        needed.add(SORTS[key])
-    rows = staff_queryset(employer, needed)
-    if status == "none":
-        rows = rows.filter(app_status__isnull=True)
-    elif status:
-        rows = rows.filter(app_status=status)
-    if citizenship:
-        rows = rows.filter(person__citizenship=citizenship)
-    if attention in ATTENTION:
-        rows = filter_attention(rows, attention, on)
-    if query:
-        rows = rows.filter(
-            Q(person__full_name__icontains=query)
-            | Q(person__email__icontains=query)
-            | Q(app_number__icontains=query)
-        )
-    expression = F(SORTS[key])
-    rows = rows.order_by(
-        expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True),
-        "person__full_name",
-        "pk",
-    )
-    return StaffTable(rows=rows, sort=key, descending=descending, filters=filters)
-
-
-def profession_titles(ids: Iterable[int]) -> dict[int, Any]:
-    """The title (in the reader's language) of each profession, reading only the titles."""
-
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    titles = [build_localized_fieldname("title", code) for code, _name in settings.LANGUAGES]
-    return {p.pk: p.title for p in Profession.objects.only("title", *titles).filter(pk__in=ids)}
+    value = SORTS[key]
+    # Rows come by name; sorting is stable, so equal values stay in name order.
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    present.sort(key=value, reverse=descending)
+    return StaffTable(rows=present + missing, sort=key, descending=descending, filters=filters)
