@@ -59,13 +59,19 @@ def registrations_sync(
         r.crossing_id: r
         for r in ArrivalRegistration.objects.filter(sponsorship=sponsorship, crossing__isnull=False)
     }
+    # Older entries were due before the sponsorship began: one calendar for the rest.
+    recent = [(pk, entry) for pk, entry in entries if entry >= start - calendar.SPAN]
     wanted: dict[int, tuple[date, date]] = {}
-    for crossing_id, entry in entries:
-        if covered(entry):
-            continue
-        deadline = calendar.registration_deadline(entry)
-        if deadline >= start:
-            wanted[crossing_id] = (entry, deadline)
+    if recent:
+        days = calendar.calendar_between(
+            min(e for _, e in recent), max(e for _, e in recent) + calendar.SPAN
+        )
+        for crossing_id, entry in recent:
+            if covered(entry):
+                continue
+            deadline = calendar.registration_deadline(entry, days)
+            if deadline >= start:
+                wanted[crossing_id] = (entry, deadline)
     stale = [
         r.pk for crossing_id, r in existing.items() if r.is_open() and crossing_id not in wanted
     ]

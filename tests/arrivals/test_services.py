@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from arrivals import access, services
 from arrivals.models import ArrivalRegistration
@@ -14,6 +16,7 @@ from permits.states import Status
 from portal.employers import sponsorship_end
 from stays import csv_import
 from stays import services as stays_services
+from stays.models import Crossing
 from tests.permits.factories import ApplicationFactory
 
 from .conftest import TODAY, sponsor_since
@@ -200,3 +203,22 @@ class TestSponsorshipEnds:
         stays_services.record_changed(person=sponsored)
         assert access.organisation_registrations(employer_user).count() == 0
         assert access.organisation_registrations(other_employer_user).count() == 1
+
+
+class TestCost:
+    def test_the_hook_costs_the_same_for_a_long_history(self, sponsored, today):
+        def queries_for_one_more(entry: date) -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                stays_services.crossing_create(
+                    person=sponsored, entry=entry, exit=entry + timedelta(days=1)
+                )
+            return len(ctx.captured_queries)
+
+        first = queries_for_one_more(date(2026, 6, 1))
+        # Twenty earlier stays of this sponsorship (its registrations open with the next change).
+        Crossing.objects.bulk_create(
+            Crossing(person=sponsored, entry=start, exit=start + timedelta(days=2))
+            for start in (date(2026, 1, 5) + timedelta(days=5 * i) for i in range(20))
+        )
+        assert queries_for_one_more(date(2026, 6, 4)) == first
+        assert ArrivalRegistration.objects.count() == 22
