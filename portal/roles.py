@@ -36,8 +36,9 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "professions.sphere": ["view", "add", "change"],
         "stays.countryrule": ["view", "add", "change"],
         "permits.documenttype": ["view", "add", "change"],
-        # Moved days off and working Saturdays, as the government announces them.
-        "arrivals.workingdaychange": ["view", "add", "change", "delete"],
+        # Moved days off and working Saturdays, as the government announces them (a wrong one
+        # is corrected, not deleted, like every catalogue row).
+        "arrivals.workingdaychange": ["view", "add", "change"],
     },
 }
 

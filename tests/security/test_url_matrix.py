@@ -920,8 +920,8 @@ ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
     "stays.countryrule": (VIEW, EDIT),
     "stays.crossing": (NONE, NONE),
     "stays.staystatus": (NONE, NONE),
-    # Editors keep the calendar's corrections (a correction entered wrongly is deleted).
-    "arrivals.workingdaychange": (VIEW, (200, 200, 200, 200, 200)),
+    # Editors keep the calendar's corrections.
+    "arrivals.workingdaychange": (VIEW, EDIT),
     # What organisations recorded: read-only, superusers only.
     "arrivals.arrivalregistration": (NONE, NONE),
 }
