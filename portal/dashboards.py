@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from arrivals import dashboard as arrivals_dashboard
 from permits import dashboard as permits_dashboard
 from permits.access import is_reviewer
 from stays import dashboard as stays_dashboard
@@ -18,6 +19,7 @@ def applicant_context(user: User) -> dict[str, Any]:
         "sections": [
             "permits/_dashboard_applicant.html",
             "stays/_dashboard_applicant.html",
+            "arrivals/_dashboard_applicant.html",
             "portal/_sponsor.html",
         ],
         "sponsorship": sponsor_of(user),
@@ -29,6 +31,7 @@ def applicant_context(user: User) -> dict[str, Any]:
     }
     context.update(permits_dashboard.applicant_summary(user))
     context.update(stays_dashboard.applicant_summary(user))
+    context.update(arrivals_dashboard.applicant_summary(user))
     return context
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from arrivals import dashboard as arrivals_dashboard
 from permits.states import Status
 from portal.clock import today
 
@@ -60,6 +61,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     params = request.GET.copy()
     params.pop("page", None)
     return {
+        **arrivals_dashboard.employer_summary(request.user, on),
         "employer": employer,
         "on": on,
         "page": page,

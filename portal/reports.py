@@ -11,6 +11,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from arrivals.reports import MonthCounts, month_counts
 from permits.models import StatusChange
 from permits.states import Status
 
@@ -31,6 +32,7 @@ class MonthlyReport:
     refused: int = 0
     permits_expiring: int = 0
     with_violations: int = 0
+    arrivals: MonthCounts | None = None
 
 
 def parse_month(value: str, today: date) -> date:
@@ -66,7 +68,20 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
     report.refused = counts.get(Status.REFUSED, 0)
     report.permits_expiring = sum("permit_expiring" in row.attention for row in report.rows)
     report.with_violations = sum(row.violations > 0 for row in report.rows)
+    report.arrivals = month_counts(employer, month, month_end)
     return report
+
+
+def arrivals_line(counts: MonthCounts) -> str:
+    return _(
+        "Arrival registrations due this month: made on time %(on_time)d, late %(late)d, "
+        "outstanding %(outstanding)d, not needed %(not_needed)d."
+    ) % {
+        "on_time": counts.on_time,
+        "late": counts.late,
+        "outstanding": counts.outstanding,
+        "not_needed": counts.not_needed,
+    }
 
 
 def _d(value: date | None) -> str:
@@ -95,6 +110,8 @@ def render_pdf(report: MonthlyReport) -> bytes:
         _("Permits expiring within 90 days: %(p)d. People with stay violations: %(v)d.")
         % {"p": report.permits_expiring, "v": report.with_violations},
     ]
+    if report.arrivals is not None:
+        lines.append(arrivals_line(report.arrivals))
     for line in lines:
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)

@@ -29,12 +29,16 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         # Organisations: verified or refused with the buttons of the change page.
         "portal.employer": ["view", "change"],
         "portal.employerstatuschange": ["view"],
+        "arrivals.workingdaychange": ["view"],
     },
     CATALOGUE_EDITORS: {
         "professions.profession": ["view", "add", "change"],
         "professions.sphere": ["view", "add", "change"],
         "stays.countryrule": ["view", "add", "change"],
         "permits.documenttype": ["view", "add", "change"],
+        # Moved days off and working Saturdays, as the government announces them (a wrong one
+        # is corrected, not deleted, like every catalogue row).
+        "arrivals.workingdaychange": ["view", "add", "change"],
     },
 }
 

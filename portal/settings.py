@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "permits",
     "stays",
     "verification",
+    "arrivals",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,10 @@ CELERY_BEAT_SCHEDULE = {
     "permit-reminders": {
         "task": "permits.tasks.send_reminders_task",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "arrival-reminders": {
+        "task": "arrivals.tasks.send_arrival_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -72,6 +72,7 @@ urlpatterns = [
     path("professions/", include("professions.urls")),
     path("permits/", include("permits.urls")),
     path("stays/", include("stays.urls")),
+    path("arrivals/", include("arrivals.urls")),
     path("", include("verification.urls")),  # /documents/ (the holder's) and /verify/ (public)
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

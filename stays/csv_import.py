@@ -285,5 +285,5 @@ def import_crossings(*, by: User, data: bytes, on: date | None = None) -> Import
             for r in person_rows
         )
         for person in persons:
-            services.status_refresh(person=person, on=on)
+            services.record_changed(person=person, on=on)
     return ImportResult(created=len(rows), people=len(by_person))

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from arrivals.services import registrations_sync
 from permits.models import Permit
 from permits.validity import last_valid_day
 from portal.clock import today
@@ -350,7 +351,7 @@ def crossing_create(
         others = list(Crossing.objects.filter(person=person))
         _check_candidate(others, rules.Stay(entry, exit), on=on)
         crossing = Crossing.objects.create(person=person, entry=entry, exit=exit, note=note)
-        status_refresh(person=person, on=on)
+        record_changed(person=person, on=on)
     return crossing
 
 
@@ -365,7 +366,7 @@ def crossing_update(
         _check_candidate(others, rules.Stay(entry, exit), on=on)
         crossing.entry, crossing.exit, crossing.note = entry, exit, note
         crossing.save(update_fields=["entry", "exit", "note", "updated_at"])
-        status_refresh(person=crossing.person, on=on)
+        record_changed(person=crossing.person, on=on)
     return crossing
 
 
@@ -375,7 +376,7 @@ def crossing_delete(*, crossing: Crossing, on: date | None = None) -> None:
         _lock_person(crossing.person)
         person = crossing.person
         crossing.delete()
-        status_refresh(person=person, on=on or today())
+        record_changed(person=person, on=on or today())
 
 
 def crossings_delete(*, crossings: QuerySet[Crossing], on: date | None = None) -> int:
@@ -389,7 +390,7 @@ def crossings_delete(*, crossings: QuerySet[Crossing], on: date | None = None) -
         # By primary key: the admin's queryset may be one that cannot delete (distinct).
         deleted, _ = Crossing.objects.filter(pk__in=crossings.values("pk")).delete()
         for person in people:
-            status_refresh(person=person, on=on)
+            record_changed(person=person, on=on)
     return deleted
 
 
@@ -399,7 +400,7 @@ def statuses_refresh(*, person_ids: Iterable[int], on: date | None = None) -> No
     on = on or today()
     with transaction.atomic():
         for person in _lock_people(person_ids):
-            status_refresh(person=person, on=on)
+            record_changed(person=person, on=on)
 
 
 def _lock_people(person_ids: Iterable[int]) -> list[User]:
@@ -485,6 +486,20 @@ def status_upsert(rows: list[tuple[Any, ...]]) -> None:
 def _status_bulk_create(statuses: list[StayStatus]) -> None:
     StayStatus.objects.bulk_create(
         statuses, update_conflicts=True, unique_fields=["person"], update_fields=STATUS_FIELDS
+    )
+
+
+def record_changed(*, person: User, on: date | None = None) -> None:
+    """What follows any change to a person's crossings, whoever made it and however (the form,
+    a CSV import, the admin): the stored status is renewed and the sponsoring organisation's
+    arrival registrations follow the recorded entries (``arrivals.services``). Every writer
+    calls this, inside its transaction."""
+    status_refresh(person=person, on=on)
+    exempt = permit_periods(person.pk)
+    registrations_sync(
+        person=person,
+        entries=list(Crossing.objects.filter(person=person).values_list("pk", "entry")),
+        covered=lambda day: covered_on(exempt, day) is not None,
     )
 
 

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("portal", "professions", "permits", "stays", "verification")
+PACKAGES = ("portal", "professions", "permits", "stays", "verification", "arrivals")
 
 
 def _modules() -> dict[str, Path]:

@@ -30,6 +30,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
+from arrivals.models import ArrivalRegistration, WorkingDayChange
 from permits.models import Application, Document, Permit
 from permits.models import Route as PermitRoute
 from permits.services import permit_issue
@@ -301,6 +302,19 @@ ROUTES: dict[str, Route] = {
     ),
     "stays:calendar_regenerate": Route(POST_FOR_APPLICANTS),
     "stays:calendar": Route(PUBLIC, lambda w: [w.feed_a.token], capability=True),
+    # --- arrivals: the sponsoring organisation's registrations ---
+    "arrivals:list": Route(FOR_EMPLOYERS),
+    "arrivals:registration": Route(
+        expect(
+            anonymous=LOGIN,
+            applicants=403,
+            employer_a=200,
+            employer_b=404,
+            employer_unverified=403,
+            staff=403,
+        ),
+        lambda w: [arrival_a(w).pk],
+    ),
     # --- verification: the holder's documents, and the public check ---
     "verification:documents": Route(FOR_APPLICANTS),
     "verification:permit_pdf": Route(A_OBJECT, lambda w: [permit_a(w).pk, "kk"]),
@@ -365,6 +379,23 @@ def permit_a(world: World) -> Permit:
         permit = permit_issue(application=earlier, on=today() - timedelta(days=400))
         world.extra["permit_a"] = permit
     return permit
+
+
+def arrival_a(world: World) -> ArrivalRegistration:
+    """An open arrival registration of A's, for employer A (A's stay recorded after employer A
+    began sponsoring A)."""
+    registration = world.extra.get("arrival_a")
+    if registration is None:
+        registration = ArrivalRegistration.objects.create(
+            sponsorship=world.sponsorship_a,
+            employer=world.sponsorship_a.employer,
+            person=world.applicant_a,
+            crossing=world.crossing_a,
+            arrival=world.crossing_a.entry,
+            deadline=world.crossing_a.entry + timedelta(days=3),
+        )
+        world.extra["arrival_a"] = registration
+    return registration
 
 
 def statement_a(world: World) -> IssuedDocument:
@@ -481,6 +512,14 @@ def _doc_a(w: World) -> tuple[Any, ...]:
     return (
         Document.objects.filter(pk=w.doc_a.pk).exists(),
         Document.objects.filter(application=w.app_a).count(),
+    )
+
+
+def _arrival_a(w: World) -> list[tuple[Any, ...]]:
+    return list(
+        ArrivalRegistration.objects.filter(pk=arrival_a(w).pk).values_list(
+            "state", "made_on", "reference", "reason", "recorded_by"
+        )
     )
 
 
@@ -784,6 +823,25 @@ ATTEMPTS = [
         _permit_a,
         lambda w: {"expected_status": "approved", "reason": "security", "message": "x"},
     ),
+    # Only employer A records A's arrival registration: not B, not the unverified claim on A's
+    # BIN, not A, not staff.
+    *[
+        Attempt(
+            "arrivals:registration",
+            lambda w: [arrival_a(w).pk],
+            role,
+            expected,
+            _arrival_a,
+            lambda w: {"action": "made", "made_on": today().isoformat(), "reference": "forged"},
+        )
+        for role, expected in [
+            ("employer_b", 404),
+            ("employer_unverified", 403),
+            ("applicant_a", 403),
+            ("reviewer", 403),
+            ("anonymous", LOGIN),
+        ]
+    ],
     # Only staff make recovery codes, and only their own.
     Attempt(
         "two_factor_recovery_codes",
@@ -862,6 +920,10 @@ ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
     "stays.countryrule": (VIEW, EDIT),
     "stays.crossing": (NONE, NONE),
     "stays.staystatus": (NONE, NONE),
+    # Editors keep the calendar's corrections.
+    "arrivals.workingdaychange": (VIEW, EDIT),
+    # What organisations recorded: read-only, superusers only.
+    "arrivals.arrivalregistration": (NONE, NONE),
 }
 
 
@@ -887,6 +949,10 @@ def _admin_object(world: World, label: str) -> Any:
         "stays.countryrule": lambda: CountryRule.objects.get(country="DE"),
         "stays.crossing": lambda: world.crossing_a,
         "stays.staystatus": lambda: status_refresh(person=world.applicant_a),
+        "arrivals.workingdaychange": lambda: WorkingDayChange.objects.create(
+            day=today(), kind="working"
+        ),
+        "arrivals.arrivalregistration": lambda: arrival_a(world),
     }
     return make[label]()
 
