@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from permits.models import Application, Permit, Route, StatusChange
 from permits.states import Status
-from portal.identifiers import check_digit
-from portal.models import Employer, Sponsorship, User
-from portal.roles import REVIEWERS
+from portal.accounts.models import User
+from portal.accounts.roles import REVIEWERS
+from portal.core.identifiers import check_digit
+from portal.organisations.models import Employer, Sponsorship
 from professions.models import Education, Profession, Sphere
 from stays import rules, services
 from stays.management.commands.bench_stays import history

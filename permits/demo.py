@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 
-from portal.clock import today
-from portal.models import Sponsorship, User
+from portal.accounts.models import User
+from portal.core.clock import today
+from portal.organisations.models import Sponsorship
 from professions.models import Profession
 
 from .models import Application, Document, DocumentType

@@ -8,10 +8,10 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.clock import today
-from portal.employers import sponsor_of
-from portal.identifiers import is_valid_bin
-from portal.uploads import validate_upload
+from portal.core.clock import today
+from portal.core.identifiers import is_valid_bin
+from portal.core.uploads import validate_upload
+from portal.organisations.employers import sponsor_of
 from professions.models import Profession
 
 from .models import Application, DocumentType, passport_problem

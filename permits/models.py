@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.uploads import suffix_for
+from portal.core.uploads import suffix_for
 
 from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, Status
 from .validity import last_valid_day

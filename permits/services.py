@@ -9,10 +9,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
-from portal import employers, uploads
-from portal.access import organisation_users
-from portal.models import Employer, Sponsorship, User
-from portal.notifications import notify
+from portal.accounts.access import organisation_users
+from portal.accounts.models import User
+from portal.core import uploads
+from portal.notifications.outbox import notify
+from portal.organisations import employers
+from portal.organisations.models import Employer, Sponsorship
 
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .states import Status

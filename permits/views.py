@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import uploads
-from portal.access import applicant_required
-from portal.clock import today
-from portal.models import Sponsorship
+from portal.accounts.access import applicant_required
+from portal.core import uploads
+from portal.core.clock import today
+from portal.organisations.models import Sponsorship
 from professions.models import Profession
 
 from . import access, services

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.clock import today
+from portal.core.clock import today
 
 from .access import is_reviewer
 from .models import Application, StatusChange, passport_problem
@@ -30,7 +30,7 @@ from .states import (
 )
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from portal.accounts.models import User
 
 
 def allowed_next(application: Application, user: User) -> list[str]:

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .models import Heartbeat
+from portal.core.models import Heartbeat
 
 log = logging.getLogger(__name__)
 WORKER_STALE_AFTER = timedelta(minutes=3)

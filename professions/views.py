@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from portal import csvsafe
-from portal.clock import today
+from portal.core import csvsafe
+from portal.core.clock import today
 
 from . import services
 from .caching import catalogue_page

@@ -37,10 +37,12 @@ from django.utils import timezone
 
 from permits.models import Permit
 from permits.validity import last_valid_day
-from portal import clock
-from portal.access import organisation_users
-from portal.models import Notification, Sponsorship, User
-from portal.notifications import notify_many
+from portal.accounts.access import organisation_users
+from portal.accounts.models import User
+from portal.core import clock
+from portal.notifications.models import Notification
+from portal.notifications.outbox import notify_many
+from portal.organisations.models import Sponsorship
 
 from . import rules, services
 from .models import CountryRule, Crossing, StayStatus

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from permits.models import Permit
 from permits.validity import last_valid_day
-from portal.clock import today
-from portal.models import User
+from portal.accounts.models import User
+from portal.core.clock import today
 
 from . import problems, rules
 from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus, new_token

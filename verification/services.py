@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from permits.models import Permit
-from portal.clock import today
-from portal.models import User
+from portal.accounts.models import User
+from portal.core.clock import today
 from stays import services as stays
 from stays.rules import FIRST_RECORD_DATE
 

@@ -11,7 +11,8 @@ import pytest
 from permits.admin import default_message
 from permits.models import Application, DocumentType
 from permits.states import Status
-from portal.models import Notification, User
+from portal.accounts.models import User
+from portal.notifications.models import Notification
 from professions.models import Profession
 from tests.factories import PASSWORD, EmployerUserFactory, StaffFactory
 

@@ -23,8 +23,9 @@ from django.utils import timezone
 from permits.models import Application
 from permits.states import Status
 from permits.workflow import transition
-from portal.models import Heartbeat, Notification
-from portal.notifications import CLAIM_TIMEOUT, enqueue, sweep
+from portal.core.models import Heartbeat
+from portal.notifications.models import Notification
+from portal.notifications.outbox import CLAIM_TIMEOUT, enqueue, sweep
 from professions.models import Profession
 from stays.models import Crossing
 from tests.conftest import ROOT, _database_url, start_worker, wait_for
@@ -45,7 +46,7 @@ SLOWEST = 4.0
 def redis_cache(own_redis, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.FailSoftRedisCache",
+            "BACKEND": "portal.core.cache.FailSoftRedisCache",
             "LOCATION": own_redis.url.replace("/0", "/1"),
         }
     }

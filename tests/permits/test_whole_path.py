@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from permits.models import Application, DocumentType
 from permits.states import Status
-from portal.models import Notification, Sponsorship
+from portal.notifications.models import Notification
+from portal.organisations.models import Sponsorship
 from tests.conftest import wait_for
 from tests.factories import EmployerUserFactory, StaffFactory, UserFactory
 from tests.permits.factories import PDF_BYTES, listed_profession

@@ -9,7 +9,7 @@ from django.db import connection
 from permits.models import Permit, StatusChange
 from permits.states import FINAL_STATUSES, TRANSITIONS, InvalidTransition, Status
 from permits.workflow import allowed_next, transition
-from portal.models import Notification
+from portal.notifications.models import Notification
 from tests.factories import EmployerUserFactory, StaffFactory, sponsor
 from tests.permits.factories import ApplicationFactory, ready_application
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import Application, Permit
-from portal import clock
-from portal.models import ColleagueInvitation, Notification, Sponsorship
+from portal.core import clock
+from portal.notifications.models import Notification
+from portal.organisations.models import ColleagueInvitation, Sponsorship
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, sponsor, valid_bin
 from tests.permits.factories import ApplicationFactory
 
@@ -251,7 +252,7 @@ class TestSponsorship:
             assert "Kazakh Geo Survey LLP" in html and "verified by the ministry" in html, url
             assert "waiting for the organisation to accept" in html, url
         # Staff later refuse the organisation: its name is no longer vouched for.
-        from portal import services
+        from portal.organisations import services
 
         services.employer_refuse(employer=employer, by=reviewer, reason="Certificate forged.")
         for url in pages:
@@ -562,8 +563,8 @@ def test_access_matrix(
 
 
 def test_the_dashboard_lists_agree_with_the_table_filters(client, employer_user):
-    from portal import staff
-    from portal.clock import today
+    from portal.core.clock import today
+    from portal.workspace import staff
 
     people = _staff(employer_user.employer, 40)
     on = today()

@@ -23,8 +23,9 @@ from permits.models import Application, Document, Route
 from permits.services import permit_issue
 from permits.states import Status
 from permits.workflow import transition
-from portal.clock import today
-from portal.models import ColleagueInvitation, Employer, Sponsorship, User
+from portal.accounts.models import User
+from portal.core.clock import today
+from portal.organisations.models import ColleagueInvitation, Employer, Sponsorship
 from stays.models import CalendarFeed, Crossing
 from tests.factories import EmployerFactory, EmployerUserFactory, UserFactory, sponsor
 from tests.permits.factories import PDF_BYTES, ApplicationFactory, ready_application, upload

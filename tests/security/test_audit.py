@@ -26,8 +26,8 @@ from django.utils import timezone
 from permits.models import Application, StatusChange
 from permits.states import Status
 from permits.workflow import transition
-from portal.models import EmployerStatusChange
-from portal.roles import CATALOGUE_EDITORS, GROUP_PERMISSIONS, REVIEWERS
+from portal.accounts.roles import CATALOGUE_EDITORS, GROUP_PERMISSIONS, REVIEWERS
+from portal.organisations.models import EmployerStatusChange
 from professions.models import Profession
 from professions.resources import COLUMNS
 from stays.models import CountryRule

@@ -22,9 +22,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from portal.clock import today
-from portal.models import Notification
-from portal.roles import REVIEWERS
+from portal.accounts.roles import REVIEWERS
+from portal.core.clock import today
+from portal.notifications.models import Notification
 from stays.models import Crossing
 from tests import tables
 from tests.tables import snapshot

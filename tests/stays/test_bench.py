@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from portal.models import Notification, User
+from portal.accounts.models import User
+from portal.notifications.models import Notification
 from stays.management.commands.bench_stays import history
 from stays.models import Crossing, StayStatus
 from stays.rules import Stay, validate

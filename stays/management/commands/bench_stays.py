@@ -29,9 +29,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, reset_queries, transaction
 
-from portal import clock
+from portal.accounts.models import User
 from portal.celery import app
-from portal.models import Notification, User
+from portal.core import clock
+from portal.notifications.models import Notification
 from stays import scan
 from stays.models import CalendarFeed, Crossing, StayStatus
 

@@ -1,0 +1,176 @@
+"""The employer's monthly compliance report, as data, as a printable page and as a PDF."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count
+from django.utils import formats
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from permits.models import StatusChange
+from permits.states import Status
+from portal.core.fonts import FONTS
+from portal.organisations.models import Employer, Sponsorship
+from portal.workspace import staff
+
+
+@dataclass
+class ReportRow:
+    name: str
+    citizenship: str
+    profession: str
+    status: str
+    permit: str
+    permit_until: date | None
+    passport_expiry: date | None
+    days_used: int | None
+    days_left: int | None
+    leave_by: date | None
+    violations: int
+
+
+@dataclass
+class MonthlyReport:
+    employer: Employer
+    month: date
+    month_end: date
+    generated_on: date
+    rows: list[ReportRow] = field(default_factory=list)
+    submitted: int = 0
+    approved: int = 0
+    refused: int = 0
+    permits_expiring: int = 0
+    with_violations: int = 0
+
+
+def parse_month(value: str, today: date) -> date:
+    """'2026-11' -> date(2026, 11, 1); anything else -> this month."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        if 1991 <= year <= today.year + 1 and 1 <= month <= 12:
+            return date(year, month, 1)
+    except ValueError:
+        pass
+    return today.replace(day=1)
+
+
+def monthly_report(employer: Employer, month_param: str, today: date) -> MonthlyReport:
+    """Decisions of the month for the sponsored staff, and each person's status today."""
+
+    month = parse_month(month_param, today)
+    month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    report = MonthlyReport(employer=employer, month=month, month_end=month_end, generated_on=today)
+    rows = list(staff.staff_queryset(employer, ()).order_by("person__full_name", "pk"))
+    staff.attach_latest(rows)
+    status_labels = dict(Status.choices)
+    for r in rows:
+        st = getattr(r.person, "stay_status", None)
+        report.rows.append(
+            ReportRow(
+                name=r.person.full_name,
+                citizenship=r.person.citizenship.code,
+                profession=str(r.profession.title)
+                if r.profession
+                else (r.app_profession_other or ""),
+                status=str(status_labels.get(r.app_status, _("No application"))),
+                permit=r.permit_number or "",
+                permit_until=r.permit_until,
+                passport_expiry=r.passport_expiry,
+                days_used=st.days_in_window if st else None,
+                days_left=st.days_remaining if st else None,
+                leave_by=st.latest_exit_date if st else None,
+                violations=st.violation_count if st else 0,
+            )
+        )
+    people = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
+        "person_id"
+    )
+    changes = StatusChange.objects.filter(
+        application__applicant_id__in=people, at__date__gte=month, at__date__lte=month_end
+    )
+    counts = {
+        row["to_status"]: row["n"]
+        for row in changes.values("to_status").order_by().annotate(n=Count("pk"))
+    }
+    report.submitted = counts.get(Status.SUBMITTED, 0)
+    report.approved = counts.get(Status.APPROVED, 0)
+    report.refused = counts.get(Status.REFUSED, 0)
+    report.permits_expiring = staff.filter_attention(
+        staff.staff_queryset(employer, staff.ATTENTION_NEEDS["permit_expiring"]),
+        "permit_expiring",
+        today,
+    ).count()
+    report.with_violations = sum(1 for row in report.rows if row.violations)
+    return report
+
+
+def _d(value: date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+def render_pdf(report: MonthlyReport) -> bytes:
+    """The report as a PDF (A4 landscape), in the reader's language."""
+
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_page()
+    pdf.set_title(_("Monthly compliance report"))
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.cell(0, 9, _("Monthly compliance report"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    month_label = formats.date_format(report.month, "YEAR_MONTH_FORMAT")
+    lines = [
+        f"{report.employer.name} · {_('BIN')} {report.employer.bin}",
+        _("Month: %(month)s. Status on %(date)s.")
+        % {"month": month_label, "date": _d(report.generated_on)},
+        _("Sponsored staff: %(n)d. Submitted this month: %(s)d. Approved: %(a)d. Refused: %(r)d.")
+        % {"n": len(report.rows), "s": report.submitted, "a": report.approved, "r": report.refused},
+        _("Permits expiring within 90 days: %(p)d. People with stay violations: %(v)d.")
+        % {"p": report.permits_expiring, "v": report.with_violations},
+    ]
+    for line in lines:
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    headings = [
+        _("Name"),
+        _("Citizenship"),
+        _("Profession"),
+        _("Application"),
+        _("Permit"),
+        _("Valid until"),
+        _("Passport expiry"),
+        _("Days used"),
+        _("Days left"),
+        _("Must leave by"),
+        _("Violations"),
+    ]
+    widths = [40, 18, 42, 34, 30, 22, 22, 16, 16, 22, 18]
+    pdf.set_font("DejaVu", "B", 8)
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+        header = table.row()
+        for heading in headings:
+            header.cell(heading)
+        pdf.set_font("DejaVu", "", 8)
+        for r in report.rows:
+            row = table.row()
+            for value in [
+                r.name,
+                r.citizenship,
+                r.profession,
+                r.status,
+                r.permit or "—",
+                _d(r.permit_until),
+                _d(r.passport_expiry),
+                "—" if r.days_used is None else str(r.days_used),
+                "—" if r.days_left is None else str(r.days_left),
+                _d(r.leave_by),
+                str(r.violations),
+            ]:
+                row.cell(value)
+    return bytes(pdf.output())
