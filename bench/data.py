@@ -530,7 +530,8 @@ def _applications(
         plans.append((app, changes))
     applications = Application.objects.bulk_create([a for a, _ in plans], batch_size=2000)
     with connection.cursor() as cursor:
-        # Created as they would have been, and numbered as ``Application.save`` numbers them.
+        # Created as they would have been, and numbered as
+        # ``permits.services.application_create`` numbers them.
         cursor.execute(
             f"UPDATE {Application._meta.db_table} AS a SET created_at = v.created, "
             "number = 'RP-' || to_char(v.created AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' "

@@ -12,6 +12,7 @@ from portal.organisations.models import Sponsorship
 from professions.models import Profession
 
 from .models import Application, Document, DocumentType
+from .services import application_create
 from .states import Status
 from .workflow import transition
 
@@ -29,7 +30,7 @@ OTHERS = [
 def _application(person: User, code: str | None) -> Application:
 
     profession = Profession.objects.listed().filter(code__startswith=code).first() if code else None
-    application = Application.objects.create(
+    application = application_create(
         applicant=person,
         full_name=person.full_name,
         citizenship=person.citizenship,

@@ -190,12 +190,6 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.number or str(_("Draft application"))
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        if not self.number:
-            self.number = f"RP-{self.created_at:%Y}-{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(number=self.number)
-
     # --- facts about this application ---
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

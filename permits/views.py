@@ -121,11 +121,17 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return redirect("permits:detail", application.pk)
     form = STEP_FORMS[step](request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
-        services.application_step_save(application=application, step=step, form=form)
-        if "save_exit" in request.POST:
-            messages.success(request, _("Your draft is saved. You can come back to it any time."))
-            return redirect("portal:dashboard")
-        return _step_url(application, _next_step(application, after=step))
+        try:
+            services.application_step_save(application=application, step=step, form=form)
+        except services.StepError as error:
+            form.add_error(error.field, error.message)
+        else:
+            if "save_exit" in request.POST:
+                messages.success(
+                    request, _("Your draft is saved. You can come back to it any time.")
+                )
+                return redirect("portal:dashboard")
+            return _step_url(application, _next_step(application, after=step))
     return render(
         request,
         "permits/step.html",

@@ -54,7 +54,7 @@ def _create(**fields: Any) -> IssuedDocument:
 
 
 def permit_document(permit: Permit) -> IssuedDocument:
-    """The permit's codes, made once (when the permit is issued: ``signals``)."""
+    """The permit's codes, made once, when it is issued (``permits.services.permit_issue``)."""
     existing = IssuedDocument.objects.filter(permit=permit).first()
     if existing is not None:
         return existing

@@ -1,4 +1,4 @@
-"""Writes for accounts and organisations."""
+"""Writes for organisations: registration, verification, members."""
 
 from __future__ import annotations
 
@@ -13,21 +13,6 @@ from portal.accounts.models import User
 from portal.core.uploads import download_name
 from portal.notifications.outbox import notify
 from portal.organisations.models import Employer, EmployerStatusChange
-
-
-@transaction.atomic
-def applicant_create(
-    *, email: str, password: str, full_name: str, citizenship: str, preferred_language: str
-) -> User:
-    """Create a foreign professional's account."""
-    return User.objects.create_user(
-        email=email,
-        password=password,
-        full_name=full_name,
-        citizenship=citizenship,
-        preferred_language=preferred_language,
-        kind=User.Kind.APPLICANT,
-    )
 
 
 class VerificationError(Exception):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts import auth
+from portal.accounts import services as accounts
 from portal.accounts.access import (
     can_send_registration,
     can_view_registration,
@@ -55,7 +56,7 @@ def signup_applicant(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.applicant_create(
+        user = accounts.applicant_create(
             email=data["email"],
             password=data["password1"],
             full_name=data["full_name"],
@@ -269,10 +270,9 @@ def set_language(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("portal:home")
     response = redirect(next_url)
-    if lang in dict(settings.LANGUAGES):
+    if accounts.is_language(lang):
         if request.user.is_authenticated:
-            request.user.preferred_language = lang
-            request.user.save(update_fields=["preferred_language"])
+            accounts.language_set(user=request.user, language=lang)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             lang,
@@ -331,8 +331,6 @@ class PortalLoginView(LoginView):
 
         response = super().form_valid(form)
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        user = self.request.user
-        if chosen in dict(settings.LANGUAGES) and chosen != user.preferred_language:
-            user.preferred_language = chosen
-            user.save(update_fields=["preferred_language"])
+        if accounts.is_language(chosen):
+            accounts.language_set(user=self.request.user, language=chosen)
         return response

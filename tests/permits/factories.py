@@ -8,6 +8,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from permits.models import Application, Document, DocumentType
+from permits.services import application_create
 from professions.models import Profession, Sphere
 from tests.factories import UserFactory
 
@@ -42,6 +43,10 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     passport_expiry = factory.LazyFunction(lambda: date.today() + timedelta(days=5 * 365))
     profession = factory.LazyFunction(listed_profession)
     completed_steps = ["personal", "passport", "profession", "employer"]
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return application_create(**kwargs)  # numbered as every application is
 
 
 def upload(name: str = "scan.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
