@@ -33,7 +33,6 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from permits.models import Permit
 from permits.validity import last_valid_day
@@ -170,7 +169,7 @@ def daily_scan(
     """Assess everyone concerned on ``on`` (today), store statuses, notify new events."""
     started_clock = time.perf_counter()
     on = on or clock.today()
-    started = timezone.now()
+    started = clock.real_now()
     result = ScanResult(on=on)
     limits_by_country: dict[str, tuple[str, rules.Limits]] = {}
     for rule in CountryRule.objects.all():

@@ -26,9 +26,9 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from portal.accounts.models import LoginFailure, User, normalise_email
+from portal.core import clock
 from portal.core.clientip import client_ip
 from portal.notifications.outbox import notify
 
@@ -50,7 +50,7 @@ class Lock:
 
     @property
     def minutes(self) -> int:
-        return max(1, math.ceil((self.until - timezone.now()).total_seconds() / 60))
+        return max(1, math.ceil((self.until - clock.real_now()).total_seconds() / 60))
 
 
 def account_delay(failures: int) -> timedelta:
@@ -66,7 +66,7 @@ def lock_for(username: str | None, ip: str, *, before: int | None = None) -> Loc
     (an attempt's id), only the attempts made before that one count."""
     if not settings.LOGIN_THROTTLE_ENABLED:
         return None
-    now = timezone.now()
+    now = clock.real_now()
     username = normalise(username)
     recent = LoginFailure.objects.filter(at__gte=now - _window())
     if before is not None:
@@ -100,7 +100,7 @@ def begin_attempt(request: HttpRequest, username: str | None) -> Lock | None:
     with a smaller id. A refused attempt is not a guess and is not kept."""
     if not settings.LOGIN_THROTTLE_ENABLED:
         return None
-    now = timezone.now()
+    now = clock.real_now()
     username, ip = normalise(username), client_ip(request)
     LoginFailure.objects.filter(at__lt=now - _window()).delete()
     attempt = LoginFailure.objects.create(username=username, ip=ip, at=now)
@@ -113,7 +113,7 @@ def begin_attempt(request: HttpRequest, username: str | None) -> Lock | None:
 def attempt_failed(request: HttpRequest, username: str | None) -> Lock | None:
     """The password was wrong (the attempt stays counted): tell the owner when their account is
     under attack, and return the lock this failure brings, if any."""
-    now = timezone.now()
+    now = clock.real_now()
     username = normalise(username)
     failures = LoginFailure.objects.filter(username=username, at__gte=now - _window())
     if failures.count() >= settings.LOGIN_ACCOUNT_SLOWDOWN:

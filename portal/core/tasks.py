@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.utils import timezone
 
+from portal.core import clock
 from portal.core.models import Heartbeat
 
 
@@ -13,6 +13,6 @@ from portal.core.models import Heartbeat
 @shared_task(name="portal.tasks.heartbeat_task")
 def heartbeat_task(name: str = "celery") -> str:
     """Record that a worker is alive; the health check reads it."""
-    now = timezone.now()
+    now = clock.real_now()
     Heartbeat.objects.update_or_create(name=name, defaults={"at": now})
     return now.isoformat()

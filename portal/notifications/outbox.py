@@ -21,9 +21,10 @@ from django.db import connection as db_connection
 from django.db.models import Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from portal.accounts.models import User
+from portal.core import clock
 from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def notify_address(
         body=body,
         body_html=html,
         link=link,
-        read_at=timezone.now(),
+        read_at=clock.real_now(),
     )
     transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
@@ -181,7 +182,7 @@ def deliver(notification_id: int) -> bool:
     Returns True when this call sent it. A sending error releases the claim and is re-raised,
     so the task retries.
     """
-    now = timezone.now()
+    now = clock.real_now()
     claimed = Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
         pk=notification_id,
@@ -223,7 +224,7 @@ def _mark_sent(notification_id: int, attempts: int) -> None:
     """Record that the mail server accepted the e-mail. The claim has expired for nobody yet,
     so this must not be lost to a dropped database connection: the sweeper would send the
     e-mail again once the claim times out. Retried on a fresh connection."""
-    sent_at = timezone.now()
+    sent_at = clock.real_now()
     for attempt in range(MARK_SENT_TRIES):
         try:
             Notification.objects.filter(pk=notification_id).update(
@@ -247,7 +248,7 @@ def _close_quietly(connection: Any) -> None:
 
 def undelivered(older_than: timedelta = timedelta(seconds=30)):
     """Notifications whose e-mail has not gone, and that no live worker holds."""
-    now = timezone.now()
+    now = clock.real_now()
     return Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
         email_sent_at__isnull=True,
@@ -270,7 +271,7 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         rows = rows.filter(pk__in=notification_ids)
-    return rows.update(read_at=timezone.now())
+    return rows.update(read_at=clock.real_now())
 
 
 # The task lives beside what it runs, so this module needs nothing from ``tasks`` (its name is

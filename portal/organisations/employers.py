@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.access import organisation_users, role_of
 from portal.accounts.models import User
+from portal.core import clock
 from portal.notifications.outbox import notify, notify_address
 from portal.organisations.models import ColleagueInvitation, Employer, Sponsorship
 
@@ -63,7 +63,7 @@ def _invite_problem(employer: Employer, email: str) -> str | None:
         employer=employer,
         email__iexact=email,
         status=Sponsorship.Status.INVITED,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=clock.now(),
     ).exists():
         return _("An invitation to this address is already waiting for an answer.")
     return None
@@ -81,7 +81,7 @@ def sponsorship_invite(*, employer: Employer, email: str, by: User) -> Sponsorsh
         email=email,
         token=_token(),
         invited_by=by,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        expires_at=clock.now() + timedelta(days=INVITATION_DAYS),
     )
     link = reverse("portal:sponsorship_answer", args=[sponsorship.token])
     context = {"employer": employer, "days": INVITATION_DAYS}
@@ -113,7 +113,7 @@ def invitation_problem(sponsorship: Sponsorship | None, user: User) -> str | Non
         return _("This invitation link is not valid.")
     if sponsorship.status != Sponsorship.Status.INVITED:
         return _("This invitation has already been answered.")
-    if sponsorship.expires_at and sponsorship.expires_at <= timezone.now():
+    if sponsorship.expires_at and sponsorship.expires_at <= clock.now():
         return _("This invitation has expired. Ask the employer to invite you again.")
     if user.email.lower() != sponsorship.email.lower():
         return _("This invitation was sent to another e-mail address. Log in with that address.")
@@ -130,7 +130,7 @@ def sponsorship_answer(*, token: str, user: User, accept: bool) -> Sponsorship:
     if problem:
         raise SponsorshipError(problem)
     assert sponsorship is not None
-    now = timezone.now()
+    now = clock.now()
     sponsorship.person = user
     sponsorship.token = None  # used: the link cannot be replayed
     if not accept:
@@ -199,7 +199,7 @@ def sponsorship_requests_withdraw(*, person: User, keep: Employer | None = None)
     count = 0
     for sponsorship in waiting:  # one by one: each save renews its organisation's pages
         sponsorship.status = Sponsorship.Status.ENDED
-        sponsorship.ended_at = timezone.now()
+        sponsorship.ended_at = clock.now()
         sponsorship.save(update_fields=["status", "ended_at"])
         count += 1
     return count
@@ -217,7 +217,7 @@ def sponsorship_request_answer(*, sponsorship: Sponsorship, by: User, accept: bo
         raise SponsorshipError(_("You cannot answer this request."))
     if locked.status != Sponsorship.Status.REQUESTED or locked.person is None:
         raise SponsorshipError(_("This request has already been answered or withdrawn."))
-    now = timezone.now()
+    now = clock.now()
     if accept:
         if sponsor_of(locked.person) is not None:
             raise SponsorshipError(
@@ -259,7 +259,7 @@ def sponsorship_end(*, sponsorship: Sponsorship, by: User) -> None:
         raise SponsorshipError(_("This sponsorship has already ended."))
     was_active = locked.status == Sponsorship.Status.ACTIVE
     locked.status = Sponsorship.Status.ENDED
-    locked.ended_at = timezone.now()
+    locked.ended_at = clock.now()
     locked.token = None
     locked.save()
     if was_active and is_employer and locked.person is not None:
@@ -301,7 +301,7 @@ def colleague_invite(*, employer: Employer, email: str, by: User) -> ColleagueIn
         employer=employer,
         email__iexact=email,
         accepted_at__isnull=True,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=clock.now(),
     ).exists():
         raise SponsorshipError(_("An invitation to this address is already waiting."))
     invitation = ColleagueInvitation.objects.create(
@@ -309,7 +309,7 @@ def colleague_invite(*, employer: Employer, email: str, by: User) -> ColleagueIn
         email=email,
         token=_token(),
         invited_by=by,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        expires_at=clock.now() + timedelta(days=INVITATION_DAYS),
     )
     notify_address(
         email=email,
@@ -327,7 +327,7 @@ def colleague_invitation_problem(invitation: ColleagueInvitation | None) -> str 
         return _("This invitation link is not valid.")
     if invitation.accepted_at is not None:
         return _("This invitation has already been used.")
-    if invitation.expires_at <= timezone.now():
+    if invitation.expires_at <= clock.now():
         return _("This invitation has expired. Ask your colleague to invite you again.")
     if User.objects.filter(email__iexact=invitation.email).exists():
         return _taken_message(invitation.email)
@@ -363,6 +363,6 @@ def colleague_join(*, token: str, full_name: str, password: str, preferred_langu
             )
     except IntegrityError:  # an account made with the address since the check above
         raise SponsorshipError(_taken_message(invitation.email)) from None
-    invitation.accepted_at = timezone.now()
+    invitation.accepted_at = clock.now()
     invitation.save(update_fields=["accepted_at"])
     return user

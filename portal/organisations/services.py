@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.access import organisation_members, role_of
 from portal.accounts.models import User
+from portal.core import clock
 from portal.core.uploads import download_name
 from portal.notifications.outbox import notify
 from portal.organisations.models import Employer, EmployerStatusChange
@@ -74,7 +74,7 @@ def _store_document(employer: Employer, upload: UploadedFile, content_type: str)
     employer.document_content_type = content_type  # names the stored file's extension
     employer.registration_document = upload
     employer.document_name = download_name(upload.name or "", content_type)[:200]
-    employer.document_uploaded_at = timezone.now()
+    employer.document_uploaded_at = clock.now()
     employer.save()
     if old:
         storage = employer.registration_document.storage

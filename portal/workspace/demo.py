@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
 from permits import demo as permits_demo
 from portal.accounts.models import User
 from portal.accounts.roles import CATALOGUE_EDITORS, REVIEWERS
+from portal.core import clock
 from portal.organisations.models import Employer, EmployerStatusChange
 from stays import demo as stays_demo
 
@@ -60,7 +60,7 @@ def _organisation(bin_: str, **defaults: object) -> Employer:
         employer.registration_document = ContentFile(DEMO_CERTIFICATE, name="certificate.pdf")
         employer.document_name = "certificate.pdf"
         employer.document_content_type = "application/pdf"
-        employer.document_uploaded_at = timezone.now()
+        employer.document_uploaded_at = clock.now()
         employer.save()
     return employer
 

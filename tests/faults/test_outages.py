@@ -18,11 +18,11 @@ import redis
 from django.db import connection
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 
 from permits.models import Application
 from permits.states import Status
 from permits.workflow import transition
+from portal.core import clock
 from portal.core.models import Heartbeat
 from portal.notifications.models import Notification
 from portal.notifications.outbox import CLAIM_TIMEOUT, enqueue, sweep
@@ -323,7 +323,7 @@ def test_health_says_failing_not_500_when_the_connection_dies_between_its_checks
     from .test_faults import KillConnectionBefore
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    Heartbeat.objects.create(name="celery", at=timezone.now())
+    Heartbeat.objects.create(name="celery", at=clock.real_now())
     client.raise_request_exception = False
     fault = KillConnectionBefore('SELECT "portal_heartbeat"')
     with connection.execute_wrapper(fault):

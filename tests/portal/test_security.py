@@ -5,10 +5,10 @@ import logging
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.core import clock
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ class TestThrottling:
         from portal.accounts.models import LoginFailure
 
         self._fail(client, applicant.email, 5)
-        LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=31))
+        LoginFailure.objects.update(at=clock.real_now() - timedelta(minutes=31))
         response = client.post(
             reverse("login"),
             {"username": applicant.email, "password": PASSWORD},
