@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portal.access import role_of
-from portal.models import Sponsorship
+from portal.accounts.access import role_of
+from portal.organisations.models import Sponsorship
 
 from .models import ArrivalRegistration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from portal.clock import today
+from portal.core.clock import today
 
 from . import access, services
 

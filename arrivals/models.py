@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Employer, Sponsorship
+from portal.organisations.models import Employer, Sponsorship
 from stays.models import Crossing
 
 

@@ -8,10 +8,10 @@ from datetime import date
 from django.db import transaction
 from django.urls import reverse
 
-from portal.access import organisation_users
-from portal.clock import today
-from portal.models import Sponsorship
-from portal.notifications import notify
+from portal.accounts.access import organisation_users
+from portal.core.clock import today
+from portal.notifications.outbox import notify
+from portal.organisations.models import Sponsorship
 
 from . import calendar
 from .models import ArrivalRegistration

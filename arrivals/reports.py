@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 
-from portal.models import Employer, Sponsorship
+from portal.organisations.models import Employer, Sponsorship
 
 from .models import ArrivalRegistration
 

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.clock import today
-from portal.employers import sponsor_of
-from portal.models import Sponsorship, User
+from portal.accounts.models import User
+from portal.core.clock import now, today
+from portal.organisations.employers import sponsor_of
+from portal.organisations.models import Sponsorship
 
 from . import calendar
 from .models import ArrivalRegistration
@@ -126,7 +127,7 @@ def registration_record_made(
     locked.made_on = made_on
     locked.reference = reference
     locked.recorded_by = by
-    locked.recorded_at = timezone.now()
+    locked.recorded_at = now()
     locked.save()
     return locked
 
@@ -143,7 +144,7 @@ def registration_record_not_needed(
     locked.state = State.NOT_NEEDED
     locked.reason = reason
     locked.recorded_by = by
-    locked.recorded_at = timezone.now()
+    locked.recorded_at = now()
     locked.save()
     return locked
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from portal.access import employer_required
-from portal.clock import today
+from portal.accounts.access import employer_required
+from portal.core.clock import today
 
 from . import access, services
 from .forms import MadeForm, NotNeededForm

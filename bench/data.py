@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from permits.models import Application, Permit, Route, StatusChange
 from permits.states import Status
-from portal.identifiers import check_digit
-from portal.models import Employer, Sponsorship, User
-from portal.roles import REVIEWERS
+from portal.accounts.models import User
+from portal.accounts.roles import REVIEWERS
+from portal.core.identifiers import check_digit
+from portal.organisations.models import Employer, Sponsorship
 from professions.models import Education, Profession, Sphere
 from stays import rules, services
 from stays.models import CountryRule, Crossing
@@ -530,7 +531,8 @@ def _applications(
         plans.append((app, changes))
     applications = Application.objects.bulk_create([a for a, _ in plans], batch_size=2000)
     with connection.cursor() as cursor:
-        # Created as they would have been, and numbered as ``Application.save`` numbers them.
+        # Created as they would have been, and numbered as
+        # ``permits.services.application_create`` numbers them.
         cursor.execute(
             f"UPDATE {Application._meta.db_table} AS a SET created_at = v.created, "
             "number = 'RP-' || to_char(v.created AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' "

@@ -45,9 +45,10 @@ from django.db import connection, reset_queries, transaction
 from django.urls import reverse
 from psycopg import sql
 
-from portal import clock
+from portal.accounts.models import User
 from portal.celery import app
-from portal.models import Notification, User
+from portal.core import clock
+from portal.notifications.models import Notification
 from stays import scan
 from stays.models import CalendarFeed, Crossing, StayStatus
 

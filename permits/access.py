@@ -12,7 +12,7 @@ from .states import Status
 
 def is_reviewer(user: Any) -> bool:
     """Who reviews applications: active staff who may change them (the "Reviewers" group of
-    ``portal/roles.py``, or a superuser). The one definition: the queue, the documents, the
+    ``portal/accounts/roles.py``, or a superuser). The one definition: the queue, the documents, the
     workflow's moves and the staff dashboard all ask here."""
     return bool(
         user.is_authenticated

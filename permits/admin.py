@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
-from portal.clock import today
-from portal.countries import country_name
+from portal.core.clock import today
+from portal.core.countries import country_name
 from professions.models import Profession
 
 from . import access

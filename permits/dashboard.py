@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.clock import today
+from portal.core.clock import today
 
 from .access import applications_for_applicant
 from .states import OPEN_STATUSES

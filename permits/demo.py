@@ -6,11 +6,13 @@ from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 
-from portal.clock import today
-from portal.models import Sponsorship, User
+from portal.accounts.models import User
+from portal.core.clock import today
+from portal.organisations.models import Sponsorship
 from professions.models import Profession
 
 from .models import Application, Document, DocumentType
+from .services import application_create
 from .states import Status
 from .workflow import transition
 
@@ -28,7 +30,7 @@ OTHERS = [
 def _application(person: User, code: str | None) -> Application:
 
     profession = Profession.objects.listed().filter(code__startswith=code).first() if code else None
-    application = Application.objects.create(
+    application = application_create(
         applicant=person,
         full_name=person.full_name,
         citizenship=person.citizenship,

@@ -8,14 +8,12 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.clock import today
-from portal.employers import sponsor_of
-from portal.identifiers import is_valid_bin
-from portal.uploads import validate_upload
+from portal.core.clock import today
+from portal.core.identifiers import is_valid_bin
+from portal.core.uploads import validate_upload
 from professions.models import Profession
 
 from .models import Application, DocumentType, passport_problem
-from .services import verified_employer
 
 
 class _StepForm(forms.ModelForm):
@@ -130,27 +128,8 @@ class EmployerForm(_StepForm):
             raise forms.ValidationError(
                 _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
             )
-
-        employer = verified_employer(value)
-        if employer is None:
-            raise forms.ValidationError(
-                _(
-                    "The BIN %(bin)s is not a verified organisation on the portal. Check the "
-                    "number, or ask your employer to register and be verified by the ministry; "
-                    "or leave this empty."
-                )
-                % {"bin": value}
-            )
-
-        current = sponsor_of(self.instance.applicant)
-        if current is not None and current.employer_id != employer.pk:
-            raise forms.ValidationError(
-                _(
-                    "You are sponsored by %(name)s. End that sponsorship on your dashboard "
-                    "before naming another employer."
-                )
-                % {"name": current.employer.name}
-            )
+        # Whether an organisation may be named (verified, not another while one sponsors the
+        # person) is the service's to say: ``services.application_step_save``.
         return value
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from portal.uploads import suffix_for
+from portal.core.uploads import suffix_for
 
 from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, Status
 from .validity import last_valid_day
@@ -189,12 +189,6 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number or str(_("Draft application"))
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        if not self.number:
-            self.number = f"RP-{self.created_at:%Y}-{self.pk:06d}"
-            type(self).objects.filter(pk=self.pk).update(number=self.number)
 
     # --- facts about this application ---
     def is_open(self) -> bool:

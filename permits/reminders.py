@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.urls import reverse
 
-from portal.clock import today
-from portal.notifications import notify
+from portal.core.clock import today
+from portal.notifications.outbox import notify
 
 from .models import Permit
 from .services import employer_recipients

@@ -8,15 +8,39 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from portal import employers, uploads
-from portal.access import organisation_users
-from portal.models import Employer, Sponsorship, User
-from portal.notifications import notify
+from portal.accounts.models import User
+from portal.core import uploads
+from portal.notifications.outbox import notify
+from portal.organisations import employers
+from portal.organisations.models import Employer
+from verification.services import permit_document
 
 from .models import Application, Document, DocumentType, Permit, StatusChange
 from .states import Status
 from .validity import valid_until
+
+
+class StepError(Exception):
+    """An answer the portal's state refuses (the form checked only its shape). The message is
+    for the person; ``field`` is where the view shows it, so they can correct it there."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def application_create(**fields: Any) -> Application:
+    """A new application with its number, ``RP-<year>-<id>`` (the year in Almaty): every
+    application is made here."""
+    application = Application.objects.create(**fields)
+    year = timezone.localtime(application.created_at).year
+    application.number = f"RP-{year}-{application.pk:06d}"
+    application.save(update_fields=["number"])
+    return application
 
 
 def application_start(*, applicant: User, profession: Any = None) -> Application:
@@ -27,7 +51,7 @@ def application_start(*, applicant: User, profession: Any = None) -> Application
         existing = Application.objects.open().filter(applicant=applicant).first()
         if existing is not None:
             return existing
-        return Application.objects.create(
+        return application_create(
             applicant=applicant,
             full_name=applicant.full_name,
             citizenship=applicant.citizenship,
@@ -42,19 +66,36 @@ def verified_employer(bin_: str) -> Employer | None:
 
 @transaction.atomic
 def application_step_save(*, application: Application, step: str, form: Any) -> Application:
-    """Save one step's form and mark the step complete."""
+    """Save one step's form and mark the step complete.
+
+    Raises ``StepError`` when the answer is well formed but the portal refuses it: an employer
+    BIN that no verified organisation holds, or another employer while one sponsors the person.
+    """
     if not application.is_editable_by_applicant():
         raise PermissionError("application not editable")
     application = form.save(commit=False)
     if step == Application.Step.EMPLOYER:
         bin_ = application.employer_bin
         application.employer = verified_employer(bin_) if bin_ else None
+        if bin_ and application.employer is None:
+            raise StepError(
+                "employer_bin",
+                _(
+                    "The BIN %(bin)s is not a verified organisation on the portal. Check the "
+                    "number, or ask your employer to register and be verified by the ministry; "
+                    "or leave this empty."
+                )
+                % {"bin": bin_},
+            )
         if application.employer is not None:
             # Naming the employer asks it to sponsor the professional: it sees nothing of them
-            # until it accepts.
-            employers.sponsorship_request(
-                person=application.applicant, employer=application.employer
-            )
+            # until it accepts. Another employer while one sponsors them is refused there.
+            try:
+                employers.sponsorship_request(
+                    person=application.applicant, employer=application.employer
+                )
+            except employers.SponsorshipError as error:
+                raise StepError("employer_bin", str(error)) from error
         else:
             employers.sponsorship_requests_withdraw(person=application.applicant)
     if step not in application.completed_steps:
@@ -100,14 +141,17 @@ def document_remove(*, document: Document, by: User) -> None:
 
 
 def permit_issue(*, application: Application, on: date) -> Permit:
-    """Issue the permit: valid ten years, or until the passport expires if sooner."""
+    """Issue the permit: valid ten years, or until the passport expires if sooner. It gets its
+    verification codes at once (the PDF is a download, and a GET may not write them)."""
     assert application.passport_expiry is not None
-    return Permit.objects.create(
+    permit = Permit.objects.create(
         application=application,
         number=f"KZ-RP-{on:%Y}-{application.pk:07d}",
         issue_date=on,
         valid_until=valid_until(on, application.passport_expiry),
     )
+    permit_document(permit)
+    return permit
 
 
 def permit_revoke(*, application: Application, on: date) -> Permit:
@@ -121,12 +165,9 @@ def permit_revoke(*, application: Application, on: date) -> Permit:
 
 def employer_recipients(application: Application) -> list[User]:
     """Users of the organisation that actively sponsors the applicant, told of the progress
-    (only while they see it: ``portal.access.organisation_users``)."""
-
-    sponsors = Sponsorship.objects.filter(
-        person_id=application.applicant_id, status=Sponsorship.Status.ACTIVE
-    ).values("employer_id")
-    return list(organisation_users(sponsors))
+    (``portal.organisations.employers.employer_users_told``)."""
+    told = employers.employer_users_told([application.applicant_id])
+    return told.get(application.applicant_id, [])
 
 
 def notify_status_change(change: StatusChange) -> None:

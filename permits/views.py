@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import uploads
-from portal.access import applicant_required
-from portal.clock import today
-from portal.models import Sponsorship
+from portal.accounts.access import applicant_required
+from portal.core import uploads
+from portal.core.clock import today
+from portal.organisations.models import Sponsorship
 from professions.models import Profession
 
 from . import access, services
@@ -121,11 +121,17 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return redirect("permits:detail", application.pk)
     form = STEP_FORMS[step](request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
-        services.application_step_save(application=application, step=step, form=form)
-        if "save_exit" in request.POST:
-            messages.success(request, _("Your draft is saved. You can come back to it any time."))
-            return redirect("portal:dashboard")
-        return _step_url(application, _next_step(application, after=step))
+        try:
+            services.application_step_save(application=application, step=step, form=form)
+        except services.StepError as error:
+            form.add_error(error.field, error.message)
+        else:
+            if "save_exit" in request.POST:
+                messages.success(
+                    request, _("Your draft is saved. You can come back to it any time.")
+                )
+                return redirect("portal:dashboard")
+            return _step_url(application, _next_step(application, after=step))
     return render(
         request,
         "permits/step.html",

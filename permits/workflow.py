@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.clock import today
+from portal.core import clock
+from portal.core.clock import today
 
 from .access import is_reviewer
 from .models import Application, StatusChange, passport_problem
@@ -30,7 +30,7 @@ from .states import (
 )
 
 if TYPE_CHECKING:
-    from portal.models import User
+    from portal.accounts.models import User
 
 
 def allowed_next(application: Application, user: User) -> list[str]:
@@ -143,7 +143,7 @@ def transition(
         _check_preconditions(locked, to, reason, message)
 
         old = locked.status
-        now = timezone.now()
+        now = clock.now()
         fields = ["status", "updated_at"]
         locked.status = to
         if to == Status.UNDER_REVIEW:

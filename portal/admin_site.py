@@ -1,7 +1,7 @@
 """The ministry's admin site: the Django admin, with two-factor login when it is required.
 
 ``OTP_REQUIRED_FOR_ADMIN`` is read on each request (on in production, off in the demo): when on,
-only staff whose session was verified by a one-time code get in (``portal/two_factor.py``).
+only staff whose session was verified by a one-time code get in (``portal/accounts/two_factor.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class PortalAdminSite(admin.AdminSite):
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """With two-factor login, staff log in on the portal's login page and then pass a code
-        (``portal/two_factor.py``); the admin's own password-only form is not offered."""
+        (``portal/accounts/two_factor.py``); the admin's own password-only form is not offered."""
         if settings.OTP_REQUIRED_FOR_ADMIN and not request.user.is_authenticated:
             target = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
                 "admin:index", current_app=self.name

@@ -49,12 +49,17 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
-    "portal",
+    # The base: shared helpers, accounts (label "portal"), organisations, notifications.
+    "portal.core",
+    "portal.accounts",
+    "portal.organisations",
+    "portal.notifications",
     "professions",
     "permits",
     "stays",
     "verification",
     "arrivals",
+    "portal.workspace",  # the top: dashboards, the employer's views, reports
 ]
 
 MIDDLEWARE = [
@@ -68,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "portal.two_factor.StaffTwoFactorMiddleware",  # staff pass a code before anything else
+    "portal.accounts.two_factor.StaffTwoFactorMiddleware",  # staff pass a code before anything else
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,27 +122,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Short timeouts, and a Redis that is down or paused is a miss, never an error
-    # (portal/cache.py). The cache holds only public catalogue pages: nothing of anyone's.
-    CACHES["default"]["BACKEND"] = "portal.cache.FailSoftRedisCache"
+    # (portal/core/cache.py). The cache holds only public catalogue pages: nothing of anyone's.
+    CACHES["default"]["BACKEND"] = "portal.core.cache.FailSoftRedisCache"
 # Sessions live in the database: Redis down signs nobody out and stops no login.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    "portal.auth.ThrottleBackend",  # refuses logins that portal/throttle.py locks
+    "portal.accounts.auth.ThrottleBackend",  # refuses logins that portal/accounts/throttle.py locks
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling (portal/throttle.py), counted in the database: 5 failures for one account
-# from one address lock that pair; an address failing on 10 accounts is refused; after 10
-# failures on one account from anywhere, each try waits twice as long and the owner is told.
+# Login throttling (portal/accounts/throttle.py), counted in the database: 5 failures for one
+# account from one address lock that pair; an address failing on 10 accounts is refused; after
+# 10 failures on one account from anywhere, each try waits twice as long and the owner is told.
 LOGIN_THROTTLE_ENABLED = env.bool("LOGIN_THROTTLE_ENABLED", default=True)
 LOGIN_PAIR_LIMIT = env.int("LOGIN_PAIR_LIMIT", default=5)
 LOGIN_ADDRESS_ACCOUNTS = env.int("LOGIN_ADDRESS_ACCOUNTS", default=10)
 LOGIN_ACCOUNT_SLOWDOWN = env.int("LOGIN_ACCOUNT_SLOWDOWN", default=10)
 LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=30)
 # Behind a load balancer: BEHIND_PROXY=1 (or the number of proxies in front of the portal) makes
-# the client address the one the proxies put in X-Forwarded-For (portal/clientip.py).
+# the client address the one the proxies put in X-Forwarded-For (portal/core/clientip.py).
 _behind_proxy = env.str("BEHIND_PROXY", default="0").strip().lower()
 TRUSTED_PROXIES = (
     int(_behind_proxy)

@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import employer_views, health, two_factor_views, views
+from portal import health
+from portal.accounts import two_factor_views
+from portal.workspace import employer_views, views
 
 portal_patterns = (
     [

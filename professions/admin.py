@@ -1,4 +1,5 @@
-"""The catalogue in the Django admin, kept by "Catalogue editors" (permissions: portal/roles.py).
+"""The catalogue in the Django admin, kept by "Catalogue editors" (permissions:
+portal/accounts/roles.py).
 
 Nobody deletes a profession or a sphere here: a profession leaves the list by the "withdraw"
 action, which records the ministerial order, and comes back by "reinstate".
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 
-from portal.csvsafe import SafeCSV, SafeXLSX
+from portal.core.csvsafe import SafeCSV, SafeXLSX
 
 from . import access, services
 from .forms import OrderForm
@@ -63,7 +64,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Profession)
 class ProfessionAdmin(ImportExportModelAdmin, TranslationAdmin):
     resource_classes = [ProfessionResource]
-    # Neutralised against formulae on export (portal/csvsafe.py).
+    # Neutralised against formulae on export (portal/core/csvsafe.py).
     formats = [SafeCSV, SafeXLSX]
     # Kept in the default storage, not a local temp folder: the confirmation may reach another
     # web process than the preview did.

@@ -9,7 +9,7 @@ is found only while that version is current.
 
 Only visitors' pages are kept: a signed-in person's page carries their name and their CSRF token,
 and is rendered every time. A visitor's page holds nothing personal (the language switch is a
-link, no token). The cache is an accelerator only: it fails soft (``portal/cache.py``), and the
+link, no token). The cache is an accelerator only: it fails soft (``portal/core/cache.py``), and the
 page is then rendered.
 
 Browsers revalidate with ``If-None-Match``: the ETag is the version and the language, and an

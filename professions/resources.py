@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from portal.csvsafe import restore_cell
+from portal.core.csvsafe import restore_cell
 
 from .models import Profession, Sphere
 

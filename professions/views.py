@@ -12,12 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from portal import csvsafe
-from portal.clock import today
+from portal.core import clock, csvsafe
+from portal.core.clock import today
 
 from . import services
 from .caching import catalogue_page
@@ -123,7 +122,7 @@ def open_data_json(request: HttpRequest) -> JsonResponse:
         {
             "title": "List of in-demand professions of the Republic of Kazakhstan",
             "publisher": "Ministry of Labour and Social Protection of the Population",
-            "generated": timezone.now().isoformat(timespec="seconds"),
+            "generated": clock.real_now().isoformat(timespec="seconds"),
             "count": len(rows),
             "professions": rows,
         },

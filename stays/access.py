@@ -14,8 +14,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from portal.access import role_of
-from portal.models import Sponsorship, User
+from portal.accounts.access import role_of
+from portal.accounts.models import User
+from portal.organisations.models import Sponsorship
 
 from .models import Crossing
 

@@ -19,9 +19,9 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal import clock
-from portal.access import role_of
-from portal.models import User
+from portal.accounts.access import role_of
+from portal.accounts.models import User
+from portal.core import clock
 
 from . import access, problems, rules, services
 from .models import Crossing

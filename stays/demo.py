@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal import clock
-from portal.models import User
+from portal.accounts.models import User
+from portal.core import clock
 
 from . import services
 from .models import Crossing

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal.core import clock
+
 from .problems import local_date
 from .services import Overview
 
@@ -46,7 +48,7 @@ def _ics_date(day: date) -> str:
 
 def render(overview: Overview, *, now: datetime | None = None) -> str:
     """The calendar: one all-day event on the must-leave-by date of the ongoing stay, if any."""
-    now = now or datetime.now(UTC)
+    now = now or clock.real_now()
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     host = settings.SITE_URL.split("://")[-1].split("/")[0] or "portal"
     with translation.override(overview.person.preferred_language or settings.LANGUAGE_CODE):

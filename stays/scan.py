@@ -33,14 +33,14 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from permits.models import Permit
 from permits.validity import last_valid_day
-from portal import clock
-from portal.access import organisation_users
-from portal.models import Notification, Sponsorship, User
-from portal.notifications import notify_many
+from portal.accounts.models import User
+from portal.core import clock
+from portal.notifications.models import Notification
+from portal.notifications.outbox import notify_many
+from portal.organisations.employers import employer_users_told
 
 from . import rules, services
 from .models import CountryRule, Crossing, StayStatus
@@ -169,7 +169,7 @@ def daily_scan(
     """Assess everyone concerned on ``on`` (today), store statuses, notify new events."""
     started_clock = time.perf_counter()
     on = on or clock.today()
-    started = timezone.now()
+    started = clock.real_now()
     result = ScanResult(on=on)
     limits_by_country: dict[str, tuple[str, rules.Limits]] = {}
     for rule in CountryRule.objects.all():
@@ -316,15 +316,8 @@ def notify_events(events: list[Event]) -> int:
 
 
 def _recipients(person_ids: set[int]) -> dict[int, tuple[User, list[User]]]:
-    """Each person, and the users who see the employer that actively sponsors them (confirmed
-    members of a verified organisation: ``portal.access.organisation_users``)."""
+    """Each person, and the employer's users told of their news
+    (``portal.organisations.employers.employer_users_told``)."""
     people = User.objects.in_bulk(person_ids)
-    sponsor_of = dict(
-        Sponsorship.objects.filter(
-            person_id__in=person_ids, status=Sponsorship.Status.ACTIVE
-        ).values_list("person_id", "employer_id")
-    )
-    staff: dict[int, list[User]] = defaultdict(list)
-    for user in organisation_users(set(sponsor_of.values())).order_by("pk"):
-        staff[user.employer_id].append(user)
-    return {pid: (person, staff.get(sponsor_of.get(pid, -1), [])) for pid, person in people.items()}
+    told = employer_users_told(person_ids)
+    return {pid: (person, told.get(pid, [])) for pid, person in people.items()}

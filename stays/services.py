@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
 from arrivals.services import registrations_sync
 from permits.models import Permit
 from permits.validity import last_valid_day
-from portal.clock import today
-from portal.models import User
+from portal.accounts.models import User
+from portal.core import clock
+from portal.core.clock import today
 
 from . import problems, rules
 from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus, new_token
@@ -516,7 +516,7 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
         StayStatus.objects.filter(person=person).delete()
     else:
         a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
-        row = status_row(person.pk, overview.regime.regime, limits, a, timezone.now())
+        row = status_row(person.pk, overview.regime.regime, limits, a, clock.real_now())
         status_upsert([row])
         status = StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
     return status

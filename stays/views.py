@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.access import applicant_required, employer_required, role_of
+from portal.accounts.access import applicant_required, employer_required, role_of
 
 from . import access, chart, csv_import, ical, services
 from .forms import CrossingForm, EarliestEntryForm, ImportForm, LongestStayForm

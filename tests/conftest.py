@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from portal.roles import CATALOGUE_EDITORS, REVIEWERS
+from portal.accounts.roles import CATALOGUE_EDITORS, REVIEWERS
 
 from .factories import EmployerUserFactory, StaffFactory, UserFactory
 
@@ -88,8 +88,8 @@ def use_broker(url: str) -> None:
     """Point this process's Celery app at ``url``, dropping cached connections."""
     from kombu import pools
 
-    from portal import notifications
     from portal.celery import app
+    from portal.notifications import outbox as notifications
 
     notifications._broker_down_until = 0.0  # a new broker: no failure of the old one counts
     app.conf.broker_url = url

@@ -7,8 +7,9 @@ import random
 import factory
 from django.contrib.auth.models import Group
 
-from portal.identifiers import check_digit
-from portal.models import Employer, User
+from portal.accounts.models import User
+from portal.core.identifiers import check_digit
+from portal.organisations.models import Employer
 
 PASSWORD = "Correct-Horse-77"
 
@@ -68,7 +69,7 @@ class StaffFactory(UserFactory):
 
 def sponsor(employer: Employer, person: User):
     """An active sponsorship of ``person`` by ``employer``."""
-    from portal.models import Sponsorship
+    from portal.organisations.models import Sponsorship
 
     return Sponsorship.objects.create(
         employer=employer, person=person, email=person.email, status=Sponsorship.Status.ACTIVE

@@ -1,10 +1,12 @@
-"""The codebase's shape, checked like behaviour: no import hides inside a function, and no
-module imports another that (directly or through others) imports it back. The layers
-themselves are import-linter's contracts in pyproject.toml (``make lint``, run by CI)."""
+"""The codebase's shape, checked like behaviour: no import hides inside a function, no
+module imports another that (directly or through others) imports it back, and nothing but the
+one clock reads the time. The layers themselves are import-linter's contracts in pyproject.toml
+(``make lint``, run by CI)."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +78,49 @@ def test_no_module_imports_itself_through_others():
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+CLOCK = ROOT / "portal" / "core" / "clock.py"
+# Today's date or this moment read directly, not through ``portal.core.clock``.
+READS_THE_TIME = re.compile(
+    r"\btimezone\.now\(|\btimezone\.(localdate|localtime)\(\)|\bdate\.today\("
+    r"|\bdatetime\.(now|today|utcnow)\(|\btime\.time\(\)"
+    r"|from django\.utils\.timezone import [^\n]*\b(now|localdate)\b"
+)
+# The stays benchmark times itself; it is leaving for bench/ (outside these packages).
+LEAVING = {"stays/management/commands/bench_stays.py"}
+
+
+def _readers_of_the_time(paths) -> list[str]:
+    found = []
+    for path in paths:
+        if path in (CLOCK, Path(__file__)) or str(path.relative_to(ROOT)) in LEAVING:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if READS_THE_TIME.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    return found
+
+
+def test_only_the_clock_reads_the_time():
+    """Every app and every test asks ``portal.core.clock`` (``today()``/``now()``, or
+    ``real_now()`` for the machine's time), so freezing the clock moves time for all of them."""
+    tests = [p for p in (ROOT / "tests").rglob("*.py") if "vendor" not in p.parts]
+    assert _readers_of_the_time([*_modules().values(), *tests]) == []
+
+
+def test_the_clock_check_sees_each_way_of_reading_the_time():
+    for line in [
+        "x = timezone.now()",
+        "day = timezone.localdate()",
+        "moment = timezone.localtime()",
+        "day = date.today()",
+        "moment = datetime.now(UTC)",
+        "moment = datetime.datetime.utcnow()",
+        "day = datetime.date.today()",
+        "from django.utils.timezone import localdate, now",
+        "started = time.time()",
+    ]:
+        assert READS_THE_TIME.search(line), line
+    for line in ["local = timezone.localtime(value)", "on = clock.today()", "t = time.monotonic()"]:
+        assert not READS_THE_TIME.search(line), line

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from permits.models import Permit
-from portal.access import role_of
+from portal.accounts.access import role_of
 
 from .models import IssuedDocument
 

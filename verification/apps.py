@@ -6,6 +6,3 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "verification"
     verbose_name = _("Document verification")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (every issued permit gets its codes)

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.clock import today
+from portal.core.clock import today
 from stays.rules import FIRST_RECORD_DATE
 
 from . import codes

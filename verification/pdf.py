@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from fpdf import FPDF
 
-from portal import clock
-from portal.fonts import FONTS
+from portal.core import clock
+from portal.core.fonts import FONTS
 
 from . import codes
 from .services import check_url, statement_view

@@ -14,12 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from permits.models import Permit
-from portal.clock import today
-from portal.models import User
+from portal.accounts.models import User
+from portal.core import clock
+from portal.core.clock import today
 from stays import services as stays
 from stays.rules import FIRST_RECORD_DATE
 
@@ -54,7 +54,7 @@ def _create(**fields: Any) -> IssuedDocument:
 
 
 def permit_document(permit: Permit) -> IssuedDocument:
-    """The permit's codes, made once (when the permit is issued: ``signals``)."""
+    """The permit's codes, made once, when it is issued (``permits.services.permit_issue``)."""
     existing = IssuedDocument.objects.filter(permit=permit).first()
     if existing is not None:
         return existing
@@ -135,7 +135,7 @@ def statement_revoke(*, document: IssuedDocument) -> bool:
     """Withdraw a statement: its codes answer "revoked" from now on. False if it already was."""
     updated = IssuedDocument.objects.filter(
         pk=document.pk, kind=IssuedDocument.Kind.STATEMENT, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    ).update(revoked_at=clock.now())
     document.refresh_from_db(fields=["revoked_at"])
     return bool(updated)
 
@@ -248,14 +248,14 @@ class CheckLock:
 
     @property
     def minutes(self) -> int:
-        return max(1, math.ceil((self.until - timezone.now()).total_seconds() / 60))
+        return max(1, math.ceil((self.until - clock.real_now()).total_seconds() / 60))
 
 
 def check_lock(ip: str) -> CheckLock | None:
     """The lock on typing codes from ``ip``: ``VERIFY_FAILURE_LIMIT`` codes that led nowhere
     within ``VERIFY_COOLOFF_MINUTES`` refuse every further try until the oldest ages out."""
     recent = list(
-        FailedCheck.objects.filter(ip=ip, at__gte=timezone.now() - _window())
+        FailedCheck.objects.filter(ip=ip, at__gte=clock.real_now() - _window())
         .order_by("-at")
         .values_list("at", flat=True)[: _limit()]
     )
@@ -266,6 +266,6 @@ def check_lock(ip: str) -> CheckLock | None:
 
 @transaction.atomic
 def record_failed_check(ip: str) -> None:
-    now = timezone.now()
+    now = clock.real_now()
     FailedCheck.objects.filter(at__lt=now - _window()).delete()
     FailedCheck.objects.create(ip=ip, at=now)

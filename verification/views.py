@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import clock
-from portal.access import applicant_required
-from portal.clientip import client_ip
+from portal.accounts.access import applicant_required
+from portal.core import clock
+from portal.core.clientip import client_ip
 
 from . import access, pdf, services
 from .forms import ShortCodeForm, StatementForm

@@ -10,7 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('portal', '0009_emails_in_one_form'),
+        ('portal', '0010_models_moved_to_their_apps'),
+        ('organisations', '0001_initial'),
         ('stays', '0003_staff_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -48,7 +49,7 @@ class Migration(migrations.Migration):
                 ('employer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='portal.employer', verbose_name='employer')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='arrival_registrations', to=settings.AUTH_USER_MODEL, verbose_name='person')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('sponsorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='arrival_registrations', to='portal.sponsorship', verbose_name='sponsorship')),
+                ('sponsorship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='arrival_registrations', to='organisations.sponsorship', verbose_name='sponsorship')),
             ],
             options={
                 'verbose_name': 'arrival registration',

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from portal.roles import apply_groups
+from portal.accounts.roles import apply_groups
 
 
 class Migration(migrations.Migration):

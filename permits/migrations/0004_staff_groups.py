@@ -1,8 +1,8 @@
-"""Give the staff groups the permissions of the application models (see portal/roles.py)."""
+"""Give the staff groups the permissions of the application models (see portal/accounts/roles.py)."""
 
 from django.db import migrations
 
-from portal.roles import apply_groups
+from portal.accounts.roles import apply_groups
 
 
 class Migration(migrations.Migration):

@@ -1,11 +1,11 @@
-"""Reviewers may revoke issued permits: the staff groups re-applied (portal/roles.py).
+"""Reviewers may revoke issued permits: the staff groups re-applied (portal/accounts/roles.py).
 
 It runs after every app's models exist, so the groups get exactly GROUP_PERMISSIONS.
 """
 
 from django.db import migrations
 
-from portal.roles import apply_groups
+from portal.accounts.roles import apply_groups
 
 
 class Migration(migrations.Migration):

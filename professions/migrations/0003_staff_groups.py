@@ -5,7 +5,7 @@ Re-applies portal.roles.GROUP_PERMISSIONS now that the profession models exist.
 
 from django.db import migrations
 
-from portal.roles import apply_groups
+from portal.accounts.roles import apply_groups
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,8 @@
-"""Re-apply the staff groups now that the country rules exist (see portal/roles.py)."""
+"""Re-apply the staff groups now that the country rules exist (see portal/accounts/roles.py)."""
 
 from django.db import migrations
 
-from portal.roles import apply_groups
+from portal.accounts.roles import apply_groups
 
 
 class Migration(migrations.Migration):

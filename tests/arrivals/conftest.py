@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from portal import clock
-from portal.models import Sponsorship
+from portal.core import clock
+from portal.organisations.models import Sponsorship
 from tests.factories import UserFactory
 
 # A Wednesday.

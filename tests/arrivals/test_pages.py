@@ -11,9 +11,9 @@ from django.utils import translation
 
 from arrivals import reminders
 from arrivals.models import ArrivalRegistration
-from portal import reports
-from portal.employers import sponsorship_end
-from portal.models import Notification
+from portal.notifications.models import Notification
+from portal.organisations.employers import sponsorship_end
+from portal.workspace import reports
 from stays import services as stays_services
 
 from .conftest import TODAY

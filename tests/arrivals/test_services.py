@@ -13,7 +13,7 @@ from arrivals import access, services
 from arrivals.models import ArrivalRegistration
 from permits.services import permit_issue
 from permits.states import Status
-from portal.employers import sponsorship_end
+from portal.organisations.employers import sponsorship_end
 from stays import csv_import
 from stays import services as stays_services
 from stays.models import Crossing

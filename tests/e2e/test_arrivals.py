@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from arrivals.models import ArrivalRegistration
-from portal.clock import today
+from portal.core.clock import today
 from stays.services import crossing_create
 from tests.arrivals.conftest import sponsor_since
 from tests.factories import PASSWORD, EmployerUserFactory, UserFactory

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal.models import Employer, Sponsorship, User
+from portal.accounts.models import User
+from portal.organisations.models import Employer, Sponsorship
 from tests.factories import PASSWORD, StaffFactory, UserFactory, sponsor, valid_bin
 
 from .browser import check, log_in, submit

@@ -23,7 +23,7 @@ def _record(page, entry, exit=None, note=""):
 
 
 def test_a_traveller_sees_the_violation_and_the_chart(new_page):
-    from portal.clock import today
+    from portal.core.clock import today
 
     on = today()
     traveller = UserFactory(email="anna@example.de", full_name="Anna Schmidt", citizenship="DE")

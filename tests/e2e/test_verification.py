@@ -12,7 +12,7 @@ import pytest
 from permits.models import Route
 from permits.services import permit_issue
 from permits.states import Status
-from portal.clock import today
+from portal.core.clock import today
 from stays.models import Crossing
 from tests.factories import PASSWORD, UserFactory
 from tests.permits.factories import ApplicationFactory

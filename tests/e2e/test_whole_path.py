@@ -4,14 +4,16 @@ the professional sees the permit and the notification, the sponsoring employer s
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from permits.admin import default_message
 from permits.models import Application, DocumentType
 from permits.states import Status
-from portal.models import Notification, User
+from portal.accounts.models import User
+from portal.core import clock
+from portal.notifications.models import Notification
 from professions.models import Profession
 from tests.factories import PASSWORD, EmployerUserFactory, StaffFactory
 
@@ -57,7 +59,7 @@ def _apply(page, profession, employer_bin, files):
     assert "/step/passport/" in page.url
     check(page, "application-passport")
     page.fill("#id_passport_number", "Z1234567")
-    page.fill("#id_passport_expiry", (date.today() + timedelta(days=3650)).isoformat())
+    page.fill("#id_passport_expiry", (clock.today() + timedelta(days=3650)).isoformat())
     submit(page, SAVE_AND_CONTINUE)
 
     assert "/step/profession/" in page.url

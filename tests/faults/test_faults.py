@@ -20,8 +20,8 @@ from django.urls import reverse
 from permits.models import Application, Document, StatusChange
 from permits.states import Status
 from permits.workflow import transition
-from portal.models import Notification
-from portal.notifications import CLAIM_TIMEOUT, enqueue, sweep
+from portal.notifications.models import Notification
+from portal.notifications.outbox import CLAIM_TIMEOUT, enqueue, sweep
 from tests.conftest import WorkerProcess, start_worker, wait_for
 from tests.permits.factories import PDF_BYTES, ApplicationFactory, ready_application
 

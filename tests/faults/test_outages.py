@@ -18,13 +18,14 @@ import redis
 from django.db import connection
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 
 from permits.models import Application
 from permits.states import Status
 from permits.workflow import transition
-from portal.models import Heartbeat, Notification
-from portal.notifications import CLAIM_TIMEOUT, enqueue, sweep
+from portal.core import clock
+from portal.core.models import Heartbeat
+from portal.notifications.models import Notification
+from portal.notifications.outbox import CLAIM_TIMEOUT, enqueue, sweep
 from professions.models import Profession
 from stays.models import Crossing
 from tests.conftest import ROOT, _database_url, start_worker, wait_for
@@ -45,7 +46,7 @@ SLOWEST = 4.0
 def redis_cache(own_redis, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "portal.cache.FailSoftRedisCache",
+            "BACKEND": "portal.core.cache.FailSoftRedisCache",
             "LOCATION": own_redis.url.replace("/0", "/1"),
         }
     }
@@ -322,7 +323,7 @@ def test_health_says_failing_not_500_when_the_connection_dies_between_its_checks
     from .test_faults import KillConnectionBefore
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    Heartbeat.objects.create(name="celery", at=timezone.now())
+    Heartbeat.objects.create(name="celery", at=clock.real_now())
     client.raise_request_exception = False
     fault = KillConnectionBefore('SELECT "portal_heartbeat"')
     with connection.execute_wrapper(fault):

@@ -8,6 +8,8 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from permits.models import Application, Document, DocumentType
+from permits.services import application_create
+from portal.core import clock
 from professions.models import Profession, Sphere
 from tests.factories import UserFactory
 
@@ -39,9 +41,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     citizenship = "DE"
     phone = "+49 30 1234567"
     passport_number = factory.Sequence(lambda n: f"C{n:08d}")
-    passport_expiry = factory.LazyFunction(lambda: date.today() + timedelta(days=5 * 365))
+    passport_expiry = factory.LazyFunction(lambda: clock.today() + timedelta(days=5 * 365))
     profession = factory.LazyFunction(listed_profession)
     completed_steps = ["personal", "passport", "profession", "employer"]
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return application_create(**kwargs)  # numbered as every application is
 
 
 def upload(name: str = "scan.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

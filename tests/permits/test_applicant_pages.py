@@ -1,6 +1,6 @@
 """The applicant's path through the pages: steps, documents, check answers, submit, follow."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +9,7 @@ from django.urls import reverse
 from permits.models import Application, Document, DocumentType
 from permits.states import Status
 from permits.workflow import transition
+from portal.core import clock
 from tests.factories import EmployerFactory, valid_bin
 from tests.permits.factories import (
     PDF_BYTES,
@@ -46,7 +47,7 @@ def test_it_walks_a_professional_from_draft_to_submission(client, applicant):
         },
         "passport": {
             "passport_number": "c 1234567",
-            "passport_expiry": (date.today() + timedelta(days=2000)).isoformat(),
+            "passport_expiry": (clock.today() + timedelta(days=2000)).isoformat(),
         },
         "profession": {"profession": profession.pk},
         "employer": {"employer_bin": ""},
@@ -186,7 +187,7 @@ def test_it_refuses_a_passport_expiring_within_180_days_and_keeps_the_draft(clie
         reverse("permits:step", args=[application.pk, "passport"]),
         {
             "passport_number": "NEW1234567",
-            "passport_expiry": (date.today() + timedelta(days=100)).isoformat(),
+            "passport_expiry": (clock.today() + timedelta(days=100)).isoformat(),
         },
     )
     assert "valid for more than 180 days" in str(response.context["form"].errors)

@@ -6,7 +6,7 @@ from permits.models import Permit
 from permits.reminders import send_reminders
 from permits.states import Status
 from permits.workflow import transition
-from portal.models import Notification
+from portal.notifications.models import Notification
 from tests.factories import EmployerUserFactory, sponsor
 from tests.permits.factories import ready_application
 

@@ -1,7 +1,7 @@
 """From draft to issued permit through the pages and the admin, with e-mails sent by a real
 Celery worker through Redis."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from permits.models import Application, DocumentType
 from permits.states import Status
-from portal.models import Notification, Sponsorship
+from portal.core import clock
+from portal.notifications.models import Notification
+from portal.organisations.models import Sponsorship
 from tests.conftest import wait_for
 from tests.factories import EmployerUserFactory, StaffFactory, UserFactory
 from tests.permits.factories import PDF_BYTES, listed_profession
@@ -34,7 +36,7 @@ def test_the_whole_path_from_draft_to_permit(client, celery_worker_process):
         },
         "passport": {
             "passport_number": "751234567",
-            "passport_expiry": (date.today() + timedelta(days=3650)).isoformat(),
+            "passport_expiry": (clock.today() + timedelta(days=3650)).isoformat(),
         },
         "profession": {"profession": profession.pk},
         "employer": {"employer_bin": employer_user.employer.bin},

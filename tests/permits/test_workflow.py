@@ -1,7 +1,7 @@
 """The state machine: every (from, to) pair, who may move, preconditions, locking, the clock."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -9,7 +9,8 @@ from django.db import connection
 from permits.models import Permit, StatusChange
 from permits.states import FINAL_STATUSES, TRANSITIONS, InvalidTransition, Status
 from permits.workflow import allowed_next, transition
-from portal.models import Notification
+from portal.core import clock
+from portal.notifications.models import Notification
 from tests.factories import EmployerUserFactory, StaffFactory, sponsor
 from tests.permits.factories import ApplicationFactory, ready_application
 
@@ -152,11 +153,11 @@ def test_it_refuses_to_submit_with_a_document_missing():
 
 
 def test_it_refuses_to_submit_a_passport_valid_180_days_or_less(reviewer):
-    application = ready_application(passport_expiry=date.today() + timedelta(days=180))
+    application = ready_application(passport_expiry=clock.today() + timedelta(days=180))
     with pytest.raises(InvalidTransition) as error:
         transition(application, Status.SUBMITTED, by=application.applicant)
     assert error.value.code == "passport_expiry"
-    application.passport_expiry = date.today() + timedelta(days=181)
+    application.passport_expiry = clock.today() + timedelta(days=181)
     application.save()
     transition(application, Status.SUBMITTED, by=application.applicant)
 
@@ -176,11 +177,11 @@ def test_it_refuses_a_stale_action(reviewer):
 
 def test_it_issues_the_permit_for_ten_years_or_the_passport(reviewer):
     long_passport = _bring_to(Status.UNDER_REVIEW, reviewer)
-    long_passport.passport_expiry = date.today() + timedelta(days=365 * 15)
+    long_passport.passport_expiry = clock.today() + timedelta(days=365 * 15)
     long_passport.save()
     transition(long_passport, Status.APPROVED, by=reviewer)
     permit = Permit.objects.get(application=long_passport)
-    assert permit.issue_date == date.today()
+    assert permit.issue_date == clock.today()
     assert permit.valid_until == permit.issue_date.replace(year=permit.issue_date.year + 10)
 
     short = _bring_to(Status.UNDER_REVIEW, reviewer)
@@ -202,17 +203,17 @@ def test_it_records_the_route_from_the_profession_at_submission(reviewer):
 def test_it_pauses_the_decision_clock_while_information_is_requested(reviewer, settings):
     settings.PERMIT_DECISION_DAYS = 45
     application = _bring_to(Status.UNDER_REVIEW, reviewer)
-    assert application.due_date == date.today() + timedelta(days=45)
+    assert application.due_date == clock.today() + timedelta(days=45)
     transition(application, Status.INFO_REQUESTED, by=reviewer, reason="other", message="?")
-    assert application.clock_paused_on == date.today()
+    assert application.clock_paused_on == clock.today()
     # The applicant answers 10 days later: the due date moves by 10 days.
-    application.clock_paused_on = date.today() - timedelta(days=10)
+    application.clock_paused_on = clock.today() - timedelta(days=10)
     application.save(update_fields=["clock_paused_on"])
     # While paused, the days left do not run down.
-    frozen = application.days_left(date.today())
-    assert application.days_left(date.today() + timedelta(days=20)) == frozen
+    frozen = application.days_left(clock.today())
+    assert application.days_left(clock.today() + timedelta(days=20)) == frozen
     transition(application, Status.RESUBMITTED, by=application.applicant)
-    assert application.due_date == date.today() + timedelta(days=55)
+    assert application.due_date == clock.today() + timedelta(days=55)
     assert application.clock_paused_on is None
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from portal.roles import GROUP_PERMISSIONS
+from portal.accounts.roles import GROUP_PERMISSIONS
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from portal.models import Heartbeat
-from portal.tasks import heartbeat_task
+from portal.core.models import Heartbeat
+from portal.core.tasks import heartbeat_task
 from tests.conftest import wait_for
 
 

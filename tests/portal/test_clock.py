@@ -6,7 +6,7 @@ import pytest
 
 from permits.states import Status
 from permits.workflow import transition
-from portal import clock
+from portal.core import clock
 from stays.services import person_overview
 from tests.factories import UserFactory
 from tests.permits.factories import ready_application

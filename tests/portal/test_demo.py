@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.demo import DEMO_BIN, PENDING_BIN
-from portal.models import Employer, Sponsorship, User
+from portal.accounts.models import User
+from portal.organisations.models import Employer, Sponsorship
+from portal.workspace.demo import DEMO_BIN, PENDING_BIN
 from tests.tables import changed_tables, snapshot
 
 pytestmark = pytest.mark.django_db

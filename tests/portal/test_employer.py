@@ -7,12 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from permits.models import Application, Permit
-from portal import clock, staff
-from portal.clock import today
-from portal.models import ColleagueInvitation, Notification, Sponsorship
+from portal.core import clock
+from portal.core.clock import today
+from portal.notifications.models import Notification
+from portal.organisations.models import ColleagueInvitation, Sponsorship
+from portal.workspace import staff
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, sponsor, valid_bin
 from tests.permits.factories import ApplicationFactory
 
@@ -102,7 +103,7 @@ class TestSponsorship:
         client.force_login(other_applicant)
         response = client.post(url, {"answer": "accept"})
         assert response.status_code == 400 and "another e-mail address" in response.content.decode()
-        Sponsorship.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        Sponsorship.objects.update(expires_at=clock.now() - timedelta(seconds=1))
         client.force_login(applicant)
         response = client.post(url, {"answer": "accept"})
         assert response.status_code == 400 and "expired" in response.content.decode()
@@ -252,7 +253,7 @@ class TestSponsorship:
             assert "Kazakh Geo Survey LLP" in html and "verified by the ministry" in html, url
             assert "waiting for the organisation to accept" in html, url
         # Staff later refuse the organisation: its name is no longer vouched for.
-        from portal import services
+        from portal.organisations import services
 
         services.employer_refuse(employer=employer, by=reviewer, reason="Certificate forged.")
         for url in pages:
@@ -356,7 +357,7 @@ class TestColleagues:
             employer=employer_user.employer,
             email="x@firm.kz",
             token="tok",
-            expires_at=timezone.now() - timedelta(minutes=1),
+            expires_at=clock.now() - timedelta(minutes=1),
         )
         response = client.get(reverse("portal:colleague_join", args=[invitation.token]))
         assert response.status_code == 400 and "expired" in response.content.decode()
@@ -406,7 +407,7 @@ def _staff(employer, n, stays_each=0, start=0):
                 number=f"RP-S-{start + i:06d}",
                 profession=profession,
                 passport_expiry=date(2031, 1, 1),
-                submitted_at=timezone.now(),
+                submitted_at=clock.now(),
             )
             for i, p in enumerate(people)
         ]
@@ -436,7 +437,7 @@ def _staff(employer, n, stays_each=0, start=0):
                 latest_exit_date=today + timedelta(days=i % 30),
                 violation_count=i % 3,
                 first_violation_date=None,
-                updated_at=timezone.now(),
+                updated_at=clock.now(),
             )
             for i, p in enumerate(people)
         ]

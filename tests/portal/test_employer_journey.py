@@ -11,8 +11,10 @@ from django.urls import reverse
 from permits.models import Application
 from permits.states import Status
 from permits.workflow import transition
-from portal.clock import today
-from portal.models import Notification, Sponsorship, User
+from portal.accounts.models import User
+from portal.core.clock import today
+from portal.notifications.models import Notification
+from portal.organisations.models import Sponsorship
 from stays.models import Crossing
 from stays.tasks import daily_scan_task
 from tests.conftest import wait_for

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.identifiers import check_digit, is_valid_bin
+from portal.core.identifiers import check_digit, is_valid_bin
 
 
 @pytest.mark.parametrize("number", ["180340021791", "000000000000", "937483457802"])
@@ -45,7 +45,7 @@ def test_it_refuses_numbers_whose_second_pass_gives_ten_again():
 
 
 def test_it_imports_nothing_from_django():
-    source = Path(__file__).resolve().parents[2] / "portal" / "identifiers.py"
+    source = Path(__file__).resolve().parents[2] / "portal" / "core" / "identifiers.py"
     tree = ast.parse(source.read_text())
     names = [a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names]
     names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]

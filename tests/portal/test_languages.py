@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from portal.accounts import services as accounts
+
 pytestmark = pytest.mark.django_db
 
 
@@ -55,3 +57,13 @@ def test_a_language_chosen_before_login_becomes_the_preference(client, applicant
 def test_the_sign_up_form_offers_the_current_language(client):
     response = client.get(reverse("portal:signup_applicant"), HTTP_ACCEPT_LANGUAGE="ru")
     assert response.context["form"]["preferred_language"].value() == "ru"
+
+
+def test_the_preference_is_kept_by_one_service(applicant):
+    accounts.language_set(user=applicant, language="kk")
+    applicant.refresh_from_db()
+    assert applicant.preferred_language == "kk"
+    with pytest.raises(ValueError):
+        accounts.language_set(user=applicant, language="xx")
+    applicant.refresh_from_db()
+    assert applicant.preferred_language == "kk"

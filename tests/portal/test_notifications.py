@@ -8,8 +8,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 from django.urls import reverse
 
-from portal import notifications
-from portal.models import Notification
+from portal.notifications import outbox as notifications
+from portal.notifications.models import Notification
 from tests.conftest import start_worker, use_broker, wait_for
 from tests.factories import UserFactory
 
@@ -198,7 +198,7 @@ def test_texts_show_names_as_typed_and_html_escapes_them_once(
 ):
     from django.urls import reverse
 
-    from portal.models import Sponsorship
+    from portal.organisations.models import Sponsorship
 
     employer_user.employer.name = "Eve & Co <b>"
     employer_user.employer.save(update_fields=["name"])

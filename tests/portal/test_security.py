@@ -5,10 +5,10 @@ import logging
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.core import clock
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ def test_no_template_has_an_inline_script():
 
 
 class TestThrottling:
-    """The rules of ``portal/throttle.py`` through the test client; the attacks themselves are
-    replayed over HTTP in ``tests/security/test_attacks.py``."""
+    """The rules of ``portal/accounts/throttle.py`` through the test client; the attacks
+    themselves are replayed over HTTP in ``tests/security/test_attacks.py``."""
 
     @pytest.fixture(autouse=True)
     def _fresh(self, settings):
@@ -77,10 +77,10 @@ class TestThrottling:
     def test_the_lock_lifts_after_the_cooloff(self, client, applicant):
         from datetime import timedelta
 
-        from portal.models import LoginFailure
+        from portal.accounts.models import LoginFailure
 
         self._fail(client, applicant.email, 5)
-        LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=31))
+        LoginFailure.objects.update(at=clock.real_now() - timedelta(minutes=31))
         response = client.post(
             reverse("login"),
             {"username": applicant.email, "password": PASSWORD},
@@ -114,7 +114,7 @@ class TestThrottling:
     def test_the_wait_doubles_with_each_failure_on_an_account(self, settings):
         from datetime import timedelta
 
-        from portal.throttle import account_delay
+        from portal.accounts.throttle import account_delay
 
         settings.LOGIN_ACCOUNT_SLOWDOWN = 10
         waits = [account_delay(n) for n in (9, 10, 11, 12, 16, 40)]
@@ -138,13 +138,13 @@ class TestClientAddress:
         return RequestFactory().get("/", **meta)
 
     def test_without_a_proxy_the_header_is_ignored(self, settings):
-        from portal.clientip import client_ip
+        from portal.core.clientip import client_ip
 
         settings.TRUSTED_PROXIES = 0
         assert client_ip(self._request("198.51.100.1", "6.6.6.6")) == "198.51.100.1"
 
     def test_behind_proxies_the_client_is_counted_from_the_right(self, settings):
-        from portal.clientip import client_ip
+        from portal.core.clientip import client_ip
 
         settings.TRUSTED_PROXIES = 1
         assert client_ip(self._request("10.0.0.2", "6.6.6.6, 203.0.113.9")) == "203.0.113.9"
@@ -277,7 +277,7 @@ class TestTwoFactor:
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_static.models import StaticDevice
 
-        from portal.models import User
+        from portal.accounts.models import User
 
         assert not admin.site.is_registered(TOTPDevice)
         assert not admin.site.is_registered(StaticDevice)
@@ -318,7 +318,7 @@ class TestHealth:
         settings.CELERY_TASK_ALWAYS_EAGER = False
         response = client.get(reverse("health"))
         assert response.json()["checks"]["workers"] == "failing"
-        from portal.tasks import heartbeat_task
+        from portal.core.tasks import heartbeat_task
 
         heartbeat_task.run()
         assert client.get(reverse("health")).json()["checks"]["workers"] == "ok"

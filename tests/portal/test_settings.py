@@ -77,7 +77,7 @@ def test_it_defaults_to_sqlite_eager_tasks_and_mail_files():
 
 def test_sessions_live_in_the_database_and_the_cache_fails_soft():
     """Redis down must sign nobody out: sessions are rows; the cache is Redis only as an
-    accelerator, with short timeouts (portal/cache.py)."""
+    accelerator, with short timeouts (portal/core/cache.py)."""
     code = (
         "from django.conf import settings as s; "
         "print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'], "
@@ -86,7 +86,7 @@ def test_sessions_live_in_the_database_and_the_cache_fails_soft():
     production = _manage("shell", "-v", "0", "-c", code, env=PRODUCTION).stdout.split()
     assert production == [
         "django.contrib.sessions.backends.db",
-        "portal.cache.FailSoftRedisCache",
+        "portal.core.cache.FailSoftRedisCache",
         "True",
     ]
 

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import Employer, User
+from portal.accounts.models import User
+from portal.organisations.models import Employer
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, valid_bin
 from tests.permits.factories import PDF_BYTES, upload
 

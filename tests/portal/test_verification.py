@@ -17,8 +17,10 @@ from django.urls import reverse
 
 from permits.states import Status
 from permits.workflow import transition
-from portal import services
-from portal.models import Employer, EmployerStatusChange, Notification, User
+from portal.accounts.models import User
+from portal.notifications.models import Notification
+from portal.organisations import services
+from portal.organisations.models import Employer, EmployerStatusChange
 from tests.factories import EmployerFactory, EmployerUserFactory, UserFactory, sponsor, valid_bin
 from tests.permits.factories import PDF_BYTES, PNG_BYTES, ready_application, upload
 
@@ -351,8 +353,8 @@ def test_the_migration_leaves_existing_organisations_waiting(
 
 
 def test_unverified_user_sees_pending_even_when_the_role_is_cached(client, waiting, reviewer):
-    """The signed-in person's row is cached (``portal/auth.py``); the organisation's verification
-    is read afresh, so a decision shows on the very next request."""
+    """The signed-in person's row is cached (``portal/accounts/auth.py``); the organisation's
+    verification is read afresh, so a decision shows on the very next request."""
     client.force_login(waiting)
     assert "Waiting for verification" in client.get(DASHBOARD).content.decode()
     services.employer_verify(employer=waiting.employer, by=reviewer)

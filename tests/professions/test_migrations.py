@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from portal.roles import CATALOGUE_EDITORS, REVIEWERS
+from portal.accounts.roles import CATALOGUE_EDITORS, REVIEWERS
 from professions.models import Profession, Sphere
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -23,8 +22,10 @@ from permits.models import Application, Document, Route
 from permits.services import permit_issue
 from permits.states import Status
 from permits.workflow import transition
-from portal.clock import today
-from portal.models import ColleagueInvitation, Employer, Sponsorship, User
+from portal.accounts.models import User
+from portal.core import clock
+from portal.core.clock import today
+from portal.organisations.models import ColleagueInvitation, Employer, Sponsorship
 from stays.models import CalendarFeed, Crossing
 from tests.factories import EmployerFactory, EmployerUserFactory, UserFactory, sponsor
 from tests.permits.factories import PDF_BYTES, ApplicationFactory, ready_application, upload
@@ -132,14 +133,14 @@ def build_world(
         email=applicant.email,
         token="invitation-to-alice",
         invited_by=employer_user,
-        expires_at=timezone.now() + timedelta(days=7),
+        expires_at=clock.now() + timedelta(days=7),
     )
     colleague_invitation_a = ColleagueInvitation.objects.create(
         employer=employer_a,
         email="new.colleague@employer-a.kz",
         token="colleague-for-aral",
         invited_by=employer_user,
-        expires_at=timezone.now() + timedelta(days=7),
+        expires_at=clock.now() + timedelta(days=7),
     )
     pending_member_a = EmployerUserFactory(
         email="pending@employer-a.kz", employer=employer_a, employer_confirmed=False
@@ -173,8 +174,8 @@ def build_world(
         status=Status.APPROVED,
         route=Route.FACILITATED,
         reviewer=reviewer,
-        submitted_at=timezone.now() - timedelta(days=30),
-        decided_at=timezone.now(),
+        submitted_at=clock.now() - timedelta(days=30),
+        decided_at=clock.now(),
     )
     Document.objects.create(
         application=app_b,

@@ -16,8 +16,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.models import LoginFailure, Notification, User
-from portal.roles import REVIEWERS
+from portal.accounts.models import LoginFailure, User
+from portal.accounts.roles import REVIEWERS
+from portal.notifications.models import Notification
 from tests.conftest import wait_for
 from tests.factories import PASSWORD, StaffFactory, UserFactory
 from tests.http import HttpClient

@@ -18,7 +18,7 @@ from import_export.admin import ExportMixin
 from openpyxl import load_workbook
 
 from permits.states import Status
-from portal.csvsafe import SAFE_FORMATS, TRIGGERS, restore_cell, safe_cell
+from portal.core.csvsafe import SAFE_FORMATS, TRIGGERS, restore_cell, safe_cell
 from professions.models import Profession
 from professions.resources import ProfessionResource
 from tests.factories import UserFactory, sponsor

@@ -20,11 +20,11 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import resolve, reverse
-from django.utils import timezone
 
-from portal.clock import today
-from portal.models import Notification
-from portal.roles import REVIEWERS
+from portal.accounts.roles import REVIEWERS
+from portal.core import clock
+from portal.core.clock import today
+from portal.notifications.models import Notification
 from stays.models import Crossing
 from tests import tables
 from tests.tables import snapshot
@@ -136,7 +136,7 @@ def test_no_get_changes_any_table(client, world, role):
 def test_the_snapshot_sees_any_change(world):
     """A changed column, a many-to-many link and a new row each show in the comparison."""
     before = snapshot()
-    Notification.objects.filter(recipient=world.applicant_a).update(read_at=timezone.now())
+    Notification.objects.filter(recipient=world.applicant_a).update(read_at=clock.real_now())
     assert changed_tables(before, snapshot()) == ["portal_notification"]
     before = snapshot()
     world.applicant_a.groups.add(Group.objects.get(name=REVIEWERS))

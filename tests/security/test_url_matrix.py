@@ -35,9 +35,10 @@ from permits.models import Application, Document, Permit
 from permits.models import Route as PermitRoute
 from permits.services import permit_issue
 from permits.states import Status
-from portal.clock import today
-from portal.models import Employer, Notification
-from portal.roles import REVIEWERS
+from portal.accounts.roles import REVIEWERS
+from portal.core.clock import today
+from portal.notifications.models import Notification
+from portal.organisations.models import Employer
 from stays.models import CountryRule, Crossing
 from stays.services import status_refresh
 from tests.permits.factories import ApplicationFactory

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from portal import clock
+from portal.core import clock
 
 TODAY = date(2025, 6, 15)
 

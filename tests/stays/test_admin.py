@@ -7,7 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from portal import clock
+from portal.core import clock
 from stays import services
 from stays.models import CountryRule, Crossing, StayStatus
 from tests.factories import StaffFactory, UserFactory

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 
 from bench.scan import history, main
-from portal.models import Notification, User
+from portal.accounts.models import User
+from portal.notifications.models import Notification
 from stays.models import Crossing, StayStatus
 from stays.rules import Stay, validate
 

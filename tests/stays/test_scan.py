@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from permits.models import Permit
-from portal import clock
-from portal.models import Notification
+from portal.core import clock
+from portal.notifications.models import Notification
 from stays import scan
 from stays.models import StayStatus
 from stays.services import status_refresh

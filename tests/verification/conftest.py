@@ -10,7 +10,7 @@ import pytest
 from permits.models import Application, Permit
 from permits.states import Status
 from permits.workflow import transition
-from portal.models import User
+from portal.accounts.models import User
 from tests.permits.factories import ready_application
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from portal import clock
+from portal.core import clock
 from verification import codes, services
 from verification.models import FailedCheck, IssuedDocument
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from permits.models import Permit, StatusChange
 from permits.states import InvalidTransition, Status
 from permits.workflow import allowed_next, transition
-from portal import clock
-from portal.models import Notification
-from portal.roles import REVIEWERS
+from portal.accounts.roles import REVIEWERS
+from portal.core import clock
+from portal.notifications.models import Notification
 from stays import scan
 from stays import services as stays
 from stays.models import StayStatus

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from portal import clock
+from portal.core import clock
 from stays import services as stays
 from stays.models import Crossing
 from stays.rules import Period

@@ -1,5 +1,5 @@
 """Every permit issued before this app gets its verification codes (later ones get them when
-they are issued: verification/signals.py)."""
+they are issued: permits.services.permit_issue)."""
 
 from django.db import migrations
 

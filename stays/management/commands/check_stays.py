@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from portal import clock
+from portal.core import clock
 from stays import csv_import, rules, services
 from stays.models import Regime
 

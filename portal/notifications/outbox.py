@@ -1,0 +1,287 @@
+"""The notification outbox: write in the event's transaction, deliver from Celery, never twice.
+
+``notify()`` renders the message in the recipient's language and stores it; after the commit it
+queues ``deliver_notification_task``. If the broker is down the row simply waits: the beat task
+``sweep_notifications_task`` queues every undelivered row again. ``deliver()`` claims a row with a
+conditional UPDATE before sending, so two workers (or a retry) never send the same e-mail twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db.models import Q
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+
+from portal.accounts.models import User
+from portal.core import clock
+from portal.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died before sending.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MARK_SENT_TRIES = 5
+
+
+def _rendered(
+    recipient: User,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    link: str = "",
+    event_key: str | None = None,
+) -> Notification:
+    """An unsaved notification, its message rendered in the recipient's language."""
+    subject, body, html = render_message(
+        template,
+        {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL},
+        recipient.preferred_language or settings.LANGUAGE_CODE,
+    )
+    return Notification(
+        recipient=recipient,
+        kind=kind,
+        event_key=event_key,
+        subject=subject[:255],
+        body=body,
+        body_html=html,
+        link=link,
+    )
+
+
+def render_message(template: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
+    """Render ``templates/emails/<template>_subject.txt``, ``_body.txt`` and ``_body.html``.
+
+    The subject and the plain-text body are text, not HTML: names in them stay as typed
+    ("Eve & Co", not "Eve &amp; Co"). Whatever shows them as HTML (the inbox) escapes them there,
+    once. The HTML body is escaped as usual.
+    """
+    with translation.override(language):
+        subject = render_text(f"emails/{template}_subject.txt", context).strip()
+        body = render_text(f"emails/{template}_body.txt", context).strip()
+        html = render_to_string(f"emails/{template}_body.html", context)
+    return " ".join(subject.split()), body, html
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping (also in the templates it includes)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    template: str,
+    context: dict[str, Any],
+    link: str = "",
+    event_key: str | None = None,
+) -> Notification | None:
+    """Store a notification for ``recipient`` and queue its e-mail once the transaction commits.
+
+    With an ``event_key`` seen before, nothing is stored and None is returned.
+    """
+    if event_key and Notification.objects.filter(event_key=event_key).exists():
+        return None
+    notification = _rendered(recipient, kind, template, context, link, event_key)
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        if event_key:  # a concurrent scan stored the same event first
+            return None
+        raise
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def notify_many(items: list[dict[str, Any]]) -> int:
+    """``notify()`` for many at once (the daily scan): one query for the events already told,
+    one INSERT for the rest, their e-mails queued once the transaction commits. Each item holds
+    ``notify()``'s arguments. Returns how many were stored.
+
+    If another process stored one of the same events meanwhile (the unique ``event_key``), the
+    batch falls back to ``notify()`` one by one, which skips what is already there.
+    """
+    keys = [item["event_key"] for item in items if item.get("event_key")]
+    told = set(Notification.objects.filter(event_key__in=keys).values_list("event_key", flat=True))
+    rows = [_rendered(**item) for item in items if item.get("event_key") not in told]
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+    except IntegrityError:  # a concurrent run told some of these first
+        return sum(1 for item in items if notify(**item) is not None)
+    ids = [n.pk for n in created]
+    transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
+    return len(created)
+
+
+def notify_address(
+    *, email: str, language: str, kind: str, template: str, context: dict[str, Any], link: str = ""
+) -> Notification:
+    """Store an e-mail to someone who has no account yet (an invitation); queued on commit."""
+    subject, body, html = render_message(
+        template,
+        {**context, "recipient": None, "link": link, "site_url": settings.SITE_URL},
+        language,
+    )
+    notification = Notification.objects.create(
+        to_email=email,
+        kind=kind,
+        subject=subject[:255],
+        body=body,
+        body_html=html,
+        link=link,
+        read_at=clock.real_now(),
+    )
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+# After a failed publish, requests leave the broker alone this long: a paused Redis would
+# otherwise make every request that notifies wait out the broker's timeouts.
+BROKER_RETRY_AFTER = 10.0
+_broker_down_until = 0.0
+
+
+def enqueue(notification_id: int, *, wait_out_failures: bool = True) -> bool:
+    """Queue the delivery task; if the broker is unreachable, leave it to the sweeper.
+
+    After a failure, calls leave the broker alone for ``BROKER_RETRY_AFTER`` seconds; the sweeper
+    (``wait_out_failures=False``) always tries.
+    """
+    global _broker_down_until
+
+    if wait_out_failures and time.monotonic() < _broker_down_until:
+        return False  # the row stays undelivered and the sweeper queues it
+    try:
+        deliver_notification_task.apply_async((notification_id,), retry=False)
+        _broker_down_until = 0.0
+    except Exception:  # the broker is down: the row stays undelivered and is swept later
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+        log.warning("broker unreachable; notification %s left for the sweeper", notification_id)
+        return False
+    return True
+
+
+def deliver(notification_id: int) -> bool:
+    """Send the e-mail of one notification unless it was sent or is being sent.
+
+    Returns True when this call sent it. A sending error releases the claim and is re-raised,
+    so the task retries.
+    """
+    now = clock.real_now()
+    claimed = Notification.objects.filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        pk=notification_id,
+        email_sent_at__isnull=True,
+    ).update(email_claimed_at=now)
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body,
+        to=[notification.address],
+        headers={"X-Portal-Notification": str(notification.pk)},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    # Open the connection ourselves so that the row is marked sent as soon as the server has
+    # accepted the message, before the QUIT round trip: a worker that dies while closing the
+    # connection must not leave a sent e-mail looking unsent (it would go out twice).
+    connection = get_connection()
+    try:
+        connection.open()
+        message.connection = connection
+        message.send()
+    except Exception as error:
+        Notification.objects.filter(pk=notification_id).update(
+            email_claimed_at=None,
+            email_attempts=notification.email_attempts + 1,
+            email_error=str(error)[:2000],
+        )
+        _close_quietly(connection)
+        raise
+    _mark_sent(notification_id, notification.email_attempts + 1)
+    _close_quietly(connection)
+    return True
+
+
+def _mark_sent(notification_id: int, attempts: int) -> None:
+    """Record that the mail server accepted the e-mail. The claim has expired for nobody yet,
+    so this must not be lost to a dropped database connection: the sweeper would send the
+    e-mail again once the claim times out. Retried on a fresh connection."""
+    sent_at = clock.real_now()
+    for attempt in range(MARK_SENT_TRIES):
+        try:
+            Notification.objects.filter(pk=notification_id).update(
+                email_sent_at=sent_at, email_attempts=attempts, email_error=""
+            )
+            return
+        except DatabaseError:
+            log.warning("could not record notification %s as sent; retrying", notification_id)
+            db_connection.close()  # the next query opens a new connection
+            if attempt + 1 == MARK_SENT_TRIES:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # the message is already accepted (or failed); closing is best effort
+        log.warning("could not close the mail connection cleanly", exc_info=True)
+
+
+def undelivered(older_than: timedelta = timedelta(seconds=30)):
+    """Notifications whose e-mail has not gone, and that no live worker holds."""
+    now = clock.real_now()
+    return Notification.objects.filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        email_sent_at__isnull=True,
+        created_at__lt=now - older_than,
+    )
+
+
+def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
+    """Queue delivery again for every undelivered notification; return how many were queued."""
+    count = 0
+    for pk in undelivered(older_than).values_list("pk", flat=True).iterator():
+        if not enqueue(pk, wait_out_failures=False):
+            break
+        count += 1
+    return count
+
+
+def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those listed) as read."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    return rows.update(read_at=clock.real_now())
+
+
+# The task lives beside what it runs, so this module needs nothing from ``tasks`` (its name is
+# kept: messages already queued under it are still understood).
+@shared_task(
+    bind=True, max_retries=12, acks_late=True, name="portal.tasks.deliver_notification_task"
+)
+def deliver_notification_task(self: Any, notification_id: int) -> bool:
+    """Send one notification's e-mail; on failure retry with growing delays (up to ~3 h)."""
+    try:
+        return deliver(notification_id)
+    except Exception as error:
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
