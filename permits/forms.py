@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.clock import today
 from portal.employers import sponsor_of
-from portal.identifiers import is_valid_bin
+from portal.models import validate_bin
 from portal.uploads import validate_upload
 from professions.models import Profession
 
@@ -126,10 +126,7 @@ class EmployerForm(_StepForm):
         value = self.cleaned_data["employer_bin"].strip()
         if not value:
             return ""
-        if not is_valid_bin(value):
-            raise forms.ValidationError(
-                _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
-            )
+        validate_bin(value)
 
         employer = verified_employer(value)
         if employer is None:
