@@ -30,7 +30,15 @@ from professions.models import Profession
 
 from . import access
 from .models import Application, Document, DocumentType, Permit, StatusChange
-from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, InvalidTransition, Status
+from .states import (
+    CLOCK_RUNNING,
+    MOVE_LABELS,
+    OPEN_STATUSES,
+    RETURN_TO_QUEUE,
+    InvalidTransition,
+    Status,
+    move_to,
+)
 from .workflow import allowed_next, transition
 
 STATUS_LABELS = dict(Status.choices)
@@ -211,11 +219,27 @@ class DocumentInline(ReadOnlyInline):
         )
 
 
+def _person(user: Any) -> str:
+    # A name, not a link: the user change page is the superuser's, a reviewer gets 403 there.
+    return f"{user.full_name} <{user.email}>" if user is not None else "—"
+
+
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    fields = ["at", "from_status", "to_status", "by", "reason", "message", "note"]
+    fields = ["at", "from_status", "to_status", "by_name", "reason_text", "message", "note"]
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("history")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[StatusChange]:
+        return super().get_queryset(request).select_related("by")
+
+    @admin.display(description=gettext_lazy("by"))
+    def by_name(self, change: StatusChange) -> str:
+        return _person(change.by)
+
+    @admin.display(description=gettext_lazy("reason"))
+    def reason_text(self, change: StatusChange) -> str:
+        return change.reason_label() if change.reason else "—"
 
 
 class MoveForm(forms.Form):
@@ -302,7 +326,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "number",
         "status_label",
         "route",
-        "applicant",
+        "applicant_name",
         "full_name",
         "date_of_birth",
         "citizenship",
@@ -314,7 +338,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "profession_not_listed",
         "profession_other",
         "employer",
-        "reviewer",
+        "reviewer_name",
         "submitted_at",
         "due_date",
         "clock_paused_on",
@@ -329,7 +353,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     "number",
                     "status_label",
                     "route",
-                    "reviewer",
+                    "reviewer_name",
                     "submitted_at",
                     "due_date",
                     "clock_paused_on",
@@ -342,7 +366,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             gettext_lazy("Applicant"),
             {
                 "fields": [
-                    "applicant",
+                    "applicant_name",
                     "full_name",
                     "date_of_birth",
                     "citizenship",
@@ -359,6 +383,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         (gettext_lazy("Internal"), {"fields": ["notes"]}),
     ]
     change_form_template = "admin/permits/application/change_form.html"
+
+    @admin.display(description=gettext_lazy("applicant"))
+    def applicant_name(self, application: Application) -> str:
+        return _person(application.applicant)
+
+    @admin.display(description=gettext_lazy("reviewer"))
+    def reviewer_name(self, application: Application) -> str:
+        return _person(application.reviewer)
 
     # --- rows and permissions (access decided in permits/access.py) ---
     def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
@@ -472,7 +504,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = self.get_object(request, object_id)
         moves = []
         if application is not None:
-            moves = [MOVE_LABELS[to] for to in allowed_next(application, request.user)]
+            moves = [
+                move_to(application.status, to) for to in allowed_next(application, request.user)
+            ]
         extra = {
             **(extra_context or {}),
             "moves": moves,
@@ -486,7 +520,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             raise Http404
         if not self.has_change_permission(request, application):
             raise Http404
-        move = MOVE_LABELS[to]
+        move = move_to(application.status, to)
         change_url = reverse("admin:permits_application_change", args=[application.pk])
         form = MoveForm(
             request.POST or None, move=move, initial={"expected_status": application.status}
@@ -517,6 +551,13 @@ class ApplicationAdmin(admin.ModelAdmin):
                 except InvalidTransition as error:
                     messages.error(request, error.message)
                 else:
+                    if move is RETURN_TO_QUEUE:
+                        messages.success(
+                            request,
+                            _("%(number)s is back in the queue: any reviewer can take it.")
+                            % {"number": application.number},
+                        )
+                        return HttpResponseRedirect(change_url)
                     messages.success(
                         request,
                         _("%(number)s: %(status)s.")

@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.clock import today
-from portal.core.identifiers import is_valid_bin
 from portal.core.uploads import validate_upload
+from portal.organisations.models import validate_bin
 from professions.models import Profession
 
 from .models import Application, DocumentType, passport_problem
@@ -124,10 +124,7 @@ class EmployerForm(_StepForm):
         value = self.cleaned_data["employer_bin"].strip()
         if not value:
             return ""
-        if not is_valid_bin(value):
-            raise forms.ValidationError(
-                _("Enter a valid 12-digit BIN; check the number, the last digit does not match.")
-            )
+        validate_bin(value)  # one message: the length, or else the check digit
         # Whether an organisation may be named (verified, not another while one sponsors the
         # person) is the service's to say: ``services.application_step_save``.
         return value

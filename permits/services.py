@@ -104,6 +104,7 @@ def application_step_save(*, application: Application, step: str, form: Any) -> 
     return application
 
 
+@transaction.atomic
 def document_add(
     *,
     application: Application,
@@ -116,10 +117,14 @@ def document_add(
 
     Its name keeps the person's base name with the extension of ``content_type`` (what the file
     really is, see ``uploads.download_name``); the stored file is named by ``content_type`` too.
+    A document of a type the application already has replaces it: the earlier row goes, and its
+    file is deleted from storage once the new one is committed (kept if the upload rolls back).
     """
     if not application.is_editable_by_applicant():
         raise PermissionError("application not editable")
     name = uploads.download_name(upload.name, content_type)
+    for earlier in application.documents.filter(doc_type=doc_type):
+        _delete_on_commit(earlier)
     return Document.objects.create(
         application=application,
         doc_type=doc_type,
@@ -135,6 +140,10 @@ def document_remove(*, document: Document, by: User) -> None:
     """Delete a document and its file while the applicant may still edit."""
     if not document.application.is_editable_by_applicant():
         raise PermissionError("application not editable")
+    _delete_on_commit(document)
+
+
+def _delete_on_commit(document: Document) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -110,3 +110,14 @@ MOVE_LABELS: dict[str, Move] = {
     Status.WITHDRAWN: Move(Status.WITHDRAWN, _("Withdraw")),
     Status.REVOKED: Move(Status.REVOKED, _("Revoke the permit"), True, RevocationReason),
 }
+
+# A reviewer's "Submit" of a case under review hands it back to the queue (reviewer cleared).
+RETURN_TO_QUEUE = Move(Status.SUBMITTED, _("Return to the queue"))
+
+
+def move_to(from_status: str, to: str) -> Move:
+    """The move from ``from_status`` to ``to`` as the buttons name it: to "submitted" from
+    "under review" is the reviewer returning the case to the queue, not submitting it."""
+    if from_status == Status.UNDER_REVIEW and to == Status.SUBMITTED:
+        return RETURN_TO_QUEUE
+    return MOVE_LABELS[to]

@@ -154,14 +154,22 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
         if not editable:
             raise PermissionDenied
         if form.is_valid():
+            doc_type = form.cleaned_data["doc_type"]
+            replaces = application.documents.filter(doc_type=doc_type).exists()
             services.document_add(
                 application=application,
-                doc_type=form.cleaned_data["doc_type"],
+                doc_type=doc_type,
                 upload=form.cleaned_data["file"],
                 content_type=form.content_type,
                 by=request.user,
             )
-            messages.success(request, _("The document is uploaded."))
+            messages.success(
+                request,
+                _("The document is uploaded: it replaces the earlier %(type)s.")
+                % {"type": doc_type.name}
+                if replaces
+                else _("The document is uploaded."),
+            )
             if "save_exit" in request.POST:
                 return redirect("portal:dashboard")
             return redirect("permits:documents", application.pk)

@@ -422,7 +422,10 @@ def assess(
       (the latest-entered one if the record wrongly has several): the last day the person
       may be present if they stay on continuously, i.e. the day before the first day of
       this stay on which either rule is broken. It is before ``on`` if a rule is already
-      broken, and before the entry if it was broken on the entry day. Permit periods,
+      broken. It is never before the entry: a person who entered with no day left (a rule
+      broken on the entry day itself) had to leave that same day, so the answer is the entry
+      day (a day of violation, listed in ``violations``), never a date before they came.
+      Permit periods,
       future ones too, are taken into account: while a permit covers the stay no rule
       applies, and the single stay restarts the day after the permit ends. ``None`` when
       there is no ongoing stay, or when permits cover it up to ``date.max`` (no end).
@@ -470,7 +473,7 @@ def assess(
         start, chosen = max(ongoing)
         others = [(a, b) for i, a, b in records if i != chosen]
         first_bad = _first_violation_on_trip(others, start, cover, limits)
-        latest = None if first_bad is None else _d(first_bad - 1)
+        latest = None if first_bad is None else _d(max(first_bad - 1, start))
 
     return Assessment(
         on=on,

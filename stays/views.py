@@ -105,7 +105,6 @@ def history(request: HttpRequest) -> HttpResponse:
                 else None
             ),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -128,7 +127,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "stays/edit.html",
         {"form": form, "crossing": crossing},
-        status=400 if form.errors else 200,
     )
 
 
@@ -200,7 +198,6 @@ def import_csv(request: HttpRequest) -> HttpResponse:
             if role == "employer"
             else None,
         },
-        status=400 if errors or form.errors else 200,
     )
 
 

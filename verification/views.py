@@ -104,7 +104,7 @@ def statement_issue(request: HttpRequest) -> HttpResponse:
                 % {"code": document.short_code_display},
             )
             return redirect("verification:documents")
-    return _documents_page(request, form, status=400)
+    return _documents_page(request, form)
 
 
 @applicant_required

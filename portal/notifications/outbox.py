@@ -266,6 +266,11 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     return count
 
 
+def unread_count(user: User) -> int:
+    """How many of the user's notifications are not read yet (shown beside the Inbox link)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
 def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     """Mark the user's notifications (all, or those listed) as read."""
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)

@@ -15,14 +15,27 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.core.identifiers import is_valid_bin
 from portal.core.uploads import suffix_for
 
 
 def validate_bin(value: str) -> None:
-
-    if not is_valid_bin(value):
+    """One message per mistake: the length first (a short BIN is not also "the last digit does
+    not match"), then the check digit."""
+    typed = value.strip()
+    if len(typed) != 12 or not typed.isdigit():
+        raise ValidationError(
+            ngettext(
+                "A BIN is 12 digits; you entered %(count)d character.",
+                "A BIN is 12 digits; you entered %(count)d characters.",
+                len(typed),
+            ),
+            code="bin_length",
+            params={"count": len(typed)},
+        )
+    if not is_valid_bin(typed):
         raise ValidationError(
             _("Enter a valid 12-digit BIN; check the number, the last digit does not match."),
             code="invalid_bin",

@@ -109,9 +109,9 @@ class RegistrationDocumentField(forms.FileField):
 class EmployerSignupForm(_SignupBase):
     bin = forms.CharField(
         label=_("Organisation BIN"),
-        max_length=12,
-        min_length=12,
+        # validate_bin alone says what is wrong: a length limit here would add a second error.
         validators=[validate_bin],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_(
             "12 digits. If your organisation is registered and verified already, you join it "
             "once a colleague confirms you."

@@ -178,7 +178,7 @@ def employer_registration_send(request):
     form = RegistrationDocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         context = {**_pending_context(request), "form": form}
-        return render(request, "portal/dashboard_employer_pending.html", context, status=400)
+        return render(request, "portal/dashboard_employer_pending.html", context)
     upload = form.cleaned_data["registration_document"]
     try:
         services.employer_document_send(

@@ -73,12 +73,18 @@ def new_page(
                 executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
             )
 
-            def open_page(locale: str = "en-GB") -> Page:
+            def open_page(
+                locale: str = "en-GB",
+                *,
+                viewport: dict[str, int] | None = None,
+                javascript: bool = True,
+            ) -> Page:
                 context = browser.new_context(
                     base_url=live_server.url,
                     bypass_csp=True,
                     locale=locale,
-                    viewport={"width": 1280, "height": 900},
+                    viewport=viewport or {"width": 1280, "height": 900},
+                    java_script_enabled=javascript,
                 )
                 context.set_default_timeout(15_000)
                 return context.new_page()

@@ -1,5 +1,6 @@
 """CSV import: every bad line named, nothing written when any is bad; the employer's file."""
 
+import re
 from datetime import date
 
 import pytest
@@ -113,10 +114,10 @@ class TestApplicantImport:
     def test_the_page_lists_each_problem_and_imports_nothing(self, client, applicant, today):
         client.force_login(applicant)
         response = client.post(IMPORT, {"file": upload("entry,exit\n2025-03-01,2025-02-01\n")})
-        assert response.status_code == 400
+        assert response.status_code == 200
         html = response.content.decode()
         assert "Nothing was imported" in html and "The exit date is before the entry date." in html
-        assert "<td>2</td><td>exit</td>" in html
+        assert re.search(r"<td[^>]*>2</td><td[^>]*>exit</td>", html)
         response = client.post(IMPORT, {"file": upload("entry,exit\n2025-01-01,2025-01-05\n")})
         assert response.status_code == 302 and response.url == reverse("stays:history")
         assert Crossing.objects.filter(person=applicant).count() == 1
@@ -124,7 +125,7 @@ class TestApplicantImport:
     def test_it_refuses_a_file_over_1_mb(self, client, applicant):
         client.force_login(applicant)
         response = client.post(IMPORT, {"file": upload(b"entry,exit\n" + b" " * (1024 * 1024))})
-        assert response.status_code == 400 and "larger than 1 MB" in response.content.decode()
+        assert response.status_code == 200 and "larger than 1 MB" in response.content.decode()
 
 
 class TestEmployerImport:
@@ -182,7 +183,7 @@ class TestEmployerImport:
         html = client.get(IMPORT).content.decode()
         assert "person,entry,exit" in html and "alice@example.kz" in html
         response = client.post(IMPORT, {"file": upload("entry,exit\n2025-01-01,2025-01-05\n")})
-        assert response.status_code == 400 and "This column is missing" in response.content.decode()
+        assert response.status_code == 200 and "This column is missing" in response.content.decode()
 
     def test_a_pending_colleague_imports_nothing(self, client, employer_user, applicant):
         from tests.factories import EmployerUserFactory

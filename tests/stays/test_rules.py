@@ -308,11 +308,20 @@ def test_it_gives_the_latest_exit_date_when_the_90_180_limit_binds() -> None:
     assert late.latest_exit_date == d("2024-05-18")
 
 
-def test_it_gives_the_latest_exit_date_before_entry_when_entering_over_the_limit() -> None:
+def test_it_gives_the_entry_day_as_the_latest_exit_date_when_entering_with_no_day_left() -> None:
+    # 90 days used (1 January to 30 March); entering on 10 April breaks 90/180 that very day.
+    # The person had to leave the day they came, not "by 9 April", a day before they came.
     stays = [stay("2024-01-01", "2024-03-30"), stay("2024-04-10")]
-    result = assess(stays, d("2024-04-12"), EAEU)
-    assert result.latest_exit_date == d("2024-04-09")
-    assert result.first_violation_date == d("2024-04-10")
+    on_entry = assess(stays, d("2024-04-10"), EAEU)
+    assert on_entry.days_remaining == 0
+    assert on_entry.latest_exit_date == d("2024-04-10")
+    assert on_entry.first_violation_date == d("2024-04-10")
+    later = assess(stays, d("2024-04-12"), EAEU)
+    assert later.latest_exit_date == d("2024-04-10")  # before `on`: already over
+    # With one day left, that day is the last one allowed: the day of entry.
+    one_left = [stay("2024-01-02", "2024-03-30"), stay("2024-04-10")]
+    result = assess(one_left, d("2024-04-10"), EAEU)
+    assert result.latest_exit_date == d("2024-04-10") and result.violations == ()
 
 
 def test_it_counts_the_latest_exit_date_from_the_end_of_a_permit() -> None:

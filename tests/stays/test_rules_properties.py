@@ -142,7 +142,7 @@ def model_assess(
         start, chosen = max(ongoing)
         others = presence([s for i, s in enumerate(stays) if i != chosen], on, exempt)
         bad_day = first_bad_day_of_trip(others, start, limits, permits)
-        latest = None if bad_day is None else bad_day - ONE
+        latest = None if bad_day is None else max(bad_day - ONE, start)
     return Model(
         days_in_window=count(present, on, limits.window),
         violations=violations,

@@ -46,7 +46,7 @@ class TestHistory:
         response = client.post(
             HISTORY, {"entry": "2025-01-15", "exit": "2025-01-25", "note": "typed note"}
         )
-        assert response.status_code == 400
+        assert response.status_code == 200
         html = page(response)
         assert "overlaps the stay" in html and 'value="typed note"' in html
         assert 'value="2025-01-15"' in html and 'value="2025-01-25"' in html
@@ -65,7 +65,7 @@ class TestHistory:
     def test_it_refuses_bad_input(self, client, applicant, today, data, field):
         client.force_login(applicant)
         response = client.post(HISTORY, {**data, "note": ""})
-        assert response.status_code == 400
+        assert response.status_code == 200
         assert response.context["form"].errors[field]
         assert not Crossing.objects.filter(person=applicant).exists()
 
@@ -131,7 +131,7 @@ class TestEditDelete:
         response = client.post(
             reverse("stays:edit", args=[first.pk]), {"entry": "2025-01-10", "exit": ""}
         )
-        assert response.status_code == 400 and "Only one stay" in page(response)
+        assert response.status_code == 200 and "Only one stay" in page(response)
         first.refresh_from_db()
         assert first.exit == d("2025-01-20")
 

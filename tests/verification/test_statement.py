@@ -123,7 +123,7 @@ def test_a_statement_is_a_snapshot_the_check_shows_what_was_issued(
 def test_a_date_in_the_future_is_refused(client, applicant, stays_of_alice):
     client.force_login(applicant)
     response = _issue(client, clock.today() + timedelta(days=1))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Choose a date that is not in the future." in response.content.decode()
     assert not IssuedDocument.objects.filter(kind="statement").exists()
     with pytest.raises(services.StatementError):
@@ -140,7 +140,7 @@ def test_without_limits_there_is_no_statement(client, applicant):
     applicant.save()
     client.force_login(applicant)
     response = _issue(client, clock.today())
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "The short-stay limits do not apply" in response.content.decode()
 
 
