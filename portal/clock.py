@@ -28,6 +28,17 @@ def now() -> datetime:
     return timezone.make_aware(datetime.combine(_frozen, time(12)))
 
 
+def day_of(moment: datetime) -> date:
+    """The date in Almaty of an aware moment: a person submitting at 00:30 in Almaty does so on
+    that day, not on the day before as in UTC."""
+    return timezone.localdate(moment, timezone.get_default_timezone())
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of ``day`` in Almaty (aware), to compare stored moments with a day."""
+    return timezone.make_aware(datetime.combine(day, time(0)), timezone.get_default_timezone())
+
+
 @contextmanager
 def frozen(on: date) -> Iterator[date]:
     """Make ``today()`` answer ``on`` (for tests and the benchmark's fixed dates)."""

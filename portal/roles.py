@@ -26,6 +26,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "professions.profession": ["view"],
         "professions.sphere": ["view"],
         "stays.countryrule": ["view"],
+        "permits.permitrules": ["view"],
         # Organisations: verified or refused with the buttons of the change page.
         "portal.employer": ["view", "change"],
         "portal.employerstatuschange": ["view"],
@@ -35,6 +36,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "professions.sphere": ["view", "add", "change"],
         "stays.countryrule": ["view", "add", "change"],
         "permits.documenttype": ["view", "add", "change"],
+        # The decision period and the passport margin: one row, changed, never added or deleted.
+        "permits.permitrules": ["view", "change"],
     },
 }
 

@@ -17,8 +17,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from permits.models import Application, Permit
-from permits.validity import PASSPORT_MARGIN
+from permits.models import Application, Permit, permit_rules
 from professions.models import Profession
 
 from .models import Employer, Sponsorship
@@ -203,7 +202,7 @@ def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QueryS
         return rows.filter(
             permit_until__gte=on,
             passport_expiry__gte=on,
-            passport_expiry__lte=F("permit_until") + PASSPORT_MARGIN,
+            passport_expiry__lte=F("permit_until") + permit_rules().passport_margin,
         )
     if kind == "must_leave":
         return rows.filter(
@@ -216,9 +215,10 @@ def filter_attention(rows: QuerySet[Sponsorship], kind: str, on: date) -> QueryS
     raise ValueError(kind)
 
 
-def needs_attention(row: Any, on: date) -> set[str]:
+def needs_attention(row: Any, on: date, *, passport_margin: timedelta) -> set[str]:
     """The kinds of ``ATTENTION`` one row falls under: the same rules as ``filter_attention``,
-    applied in Python so the dashboard reads the staff once for its counts and lists."""
+    applied in Python so the dashboard reads the staff once for its counts and lists.
+    ``passport_margin`` is that of ``permit_rules()``."""
     kinds = set()
     until, passport = row.permit_until, row.passport_expiry
     if until is not None and on <= until <= on + timedelta(days=ATTENTION_PERMIT_DAYS):
@@ -227,7 +227,7 @@ def needs_attention(row: Any, on: date) -> set[str]:
         until is not None
         and until >= on
         and passport is not None
-        and on <= passport <= until + PASSPORT_MARGIN
+        and on <= passport <= until + passport_margin
     ):
         kinds.add("passport_before_permit")
     status = getattr(row.person, "stay_status", None)
@@ -265,6 +265,7 @@ def overview(employer: Employer, on: date) -> Overview:
     )
     counts: dict[str | None, int] = {}
     attention: dict[str, list[Any]] = {kind: [] for kind in ATTENTION}
+    passport_margin = permit_rules().passport_margin
     for pk, person_id, name, in_country, leave_by, violations in active.order_by(
         "person__full_name", "pk"
     ).values_list(
@@ -295,7 +296,7 @@ def overview(employer: Employer, on: date) -> Overview:
             permit_until=permit[0] if permit else None,
         )
         counts[row.app_status] = counts.get(row.app_status, 0) + 1
-        for kind in needs_attention(row, on):
+        for kind in needs_attention(row, on, passport_margin=passport_margin):
             attention[kind].append(row)
     ordered = sorted(counts.items(), key=lambda item: (item[0] is not None, item[0] or ""))
     return Overview(counts=ordered, attention=attention)
