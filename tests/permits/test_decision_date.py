@@ -3,7 +3,7 @@ computation; "days waiting" counts days in Almaty; time zones come from the pinn
 (issue 14, point 13)."""
 
 import zoneinfo
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -45,7 +45,7 @@ def test_the_applicant_and_the_reviewer_see_the_same_decision_date(client, revie
 
         client.force_login(application.applicant)
         mine = client.get(reverse("permits:detail", args=[application.pk])).content.decode()
-        dashboard = client.get(reverse("portal:dashboard")).content.decode()
+        dashboard = client.get(reverse("portal:applicant_dashboard")).content.decode()
         client.force_login(reviewer)
         change = client.get(
             reverse("admin:permits_application_change", args=[application.pk])
@@ -89,7 +89,7 @@ def test_the_decision_period_is_the_one_staff_set(reviewer):
 def test_days_waiting_are_days_in_almaty():
     application = ready_application()
     # 00:30 on 11 February in Almaty is 19:30 on 10 February in UTC.
-    submitted = datetime(2026, 2, 10, 19, 30, tzinfo=timezone.utc)
+    submitted = datetime(2026, 2, 10, 19, 30, tzinfo=UTC)
     Application.objects.filter(pk=application.pk).update(
         status=Status.SUBMITTED, submitted_at=submitted
     )
@@ -106,7 +106,7 @@ def test_the_waiting_filter_counts_days_in_almaty(client, reviewer):
     application = ready_application()
     # Submitted at 00:30 on 11 February in Almaty: not more than 7 days waiting on 18 February.
     Application.objects.filter(pk=application.pk).update(
-        status=Status.SUBMITTED, submitted_at=datetime(2026, 2, 10, 19, 30, tzinfo=timezone.utc)
+        status=Status.SUBMITTED, submitted_at=datetime(2026, 2, 10, 19, 30, tzinfo=UTC)
     )
     client.force_login(reviewer)
     url = reverse("admin:permits_application_changelist") + "?waiting=7"

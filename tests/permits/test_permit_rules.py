@@ -53,7 +53,7 @@ def test_a_catalogue_editor_changes_them_and_the_change_is_logged(client, catalo
     )
     assert entry.user == catalogue_editor
     changed = json.loads(entry.change_message)[0]["changed"]["fields"]
-    assert set(changed) == {"decision period (days)", "passport margin (days)"}
+    assert {f.lower() for f in changed} == {"decision period (days)", "passport margin (days)"}
 
 
 def test_bad_values_are_refused_with_a_message(client, catalogue_editor):
