@@ -40,7 +40,7 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     made = MadeForm(request.POST if action == "made" else None, initial={"made_on": today()})
     not_needed = NotNeededForm(request.POST if action == "not_needed" else None)
-    status = 200
+    form = None
     if action and access.can_record(request.user, obj):
         form = made if action == "made" else not_needed
         if form.is_valid():
@@ -61,13 +61,13 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The arrival registration is recorded."))
                 return redirect("arrivals:list")
-        status = 400
     elif action:
         messages.error(request, _("This arrival registration has already been recorded."))
         return redirect("arrivals:registration", pk=obj.pk)
     return render(
         request,
         "arrivals/registration.html",
-        {"r": obj, "made_form": made, "not_needed_form": not_needed, "on": today()},
-        status=status,
+        # Shown again with its errors, 200 like every form of the portal; ``form`` (the one
+        # sent) gives the error summary.
+        {"r": obj, "made_form": made, "not_needed_form": not_needed, "form": form, "on": today()},
     )

@@ -45,3 +45,24 @@ def can_view_document(user: Any, document: Document) -> bool:
         and user.has_perm("permits.view_document")
         and (document.application.status != Status.DRAFT)
     )
+
+
+def can_view_permit_rules(user: Any) -> bool:
+    """The permit rules (decision period, passport margin): seen by the staff groups that work
+    with them (``portal.roles``)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("permits.view_permitrules")
+    )
+
+
+def can_change_permit_rules(user: Any) -> bool:
+    """Changed by the staff who keep the ministry's rules ("Catalogue editors")."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("permits.change_permitrules")
+    )

@@ -19,17 +19,18 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
-from portal.core.clock import today
+from portal.core.clock import start_of, today
 from portal.core.countries import country_name
 from professions.models import Profession
 
 from . import access
-from .models import Application, Document, DocumentType, Permit, StatusChange
+from .models import Application, Document, DocumentType, Permit, PermitRules, StatusChange
 from .states import (
     CLOCK_RUNNING,
     MOVE_LABELS,
@@ -125,8 +126,10 @@ class WaitingFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
         if self.value() in {"7", "30", "45"}:
-            since = today() - timedelta(days=int(self.value()))
-            return queryset.filter(submitted_at__date__lt=since)
+            # Submitted before the start of that day in Almaty: compared as moments, so the
+            # database's own time-zone data plays no part (``Application.days_waiting``).
+            since = start_of(today() - timedelta(days=int(self.value())))
+            return queryset.filter(submitted_at__lt=since)
         return queryset
 
 
@@ -340,7 +343,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "employer",
         "reviewer_name",
         "submitted_at",
-        "due_date",
+        "decision_due",
         "clock_paused_on",
         "decided_at",
         "permit_info",
@@ -355,7 +358,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     "route",
                     "reviewer_name",
                     "submitted_at",
-                    "due_date",
+                    "decision_due",
                     "clock_paused_on",
                     "decided_at",
                     "permit_info",
@@ -438,11 +441,20 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
     def days_waiting(self, application: Application) -> int | None:
-        if application.submitted_at is None:
-            return None
-        end = application.decided_at or None
-        reference = end.date() if end else today()
-        return (reference - application.submitted_at.date()).days
+        return application.days_waiting(today())
+
+    @admin.display(description=gettext_lazy("decision due"))
+    def decision_due(self, application: Application) -> str:
+        # The date the applicant is told (``Application.decision_due``), not the stored field.
+        due = application.decision_due(today())
+        if due is None:
+            return "—"
+        shown = date_format(due, "DATE_FORMAT")
+        if application.status == Status.INFO_REQUESTED:
+            return _(
+                "%(date)s (the clock is paused: one day later for each day without an answer)"
+            ) % {"date": shown}
+        return shown
 
     @admin.display(description=gettext_lazy("days left"), ordering="due_date")
     def days_left(self, application: Application) -> str:
@@ -511,6 +523,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             "moves": moves,
             "days_left": application.days_left(today()) if application else None,
+            "decision_due": application.decision_due(today()) if application else None,
         }
         return super().change_view(request, object_id, form_url, extra)
 
@@ -607,6 +620,29 @@ class PermitAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PermitRules)
+class PermitRulesAdmin(admin.ModelAdmin):
+    """The one row of permit rules: seen by staff, changed by those ``access`` allows; each
+    change is recorded in the admin's log with the fields changed."""
+
+    list_display = ["__str__", "decision_days", "passport_margin_days", "updated_at"]
+    fields = ["decision_days", "passport_margin_days", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.can_view_permit_rules(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.can_change_permit_rules(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # The row is made by a migration; only if it was lost can it be made again.
+        return access.can_change_permit_rules(request.user) and not PermitRules.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -15,7 +15,7 @@ def applicant_summary(user: Any) -> dict[str, Any]:
     on = today()
     applications = list(applications_for_applicant(user).select_related("profession", "permit"))
     for application in applications:
-        application.expected = application.expected_decision_date(on)
+        application.expected = application.decision_due(on)
     return {
         "applications": applications,
         "has_open_application": any(a.status in OPEN_STATUSES for a in applications),

@@ -6,6 +6,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.clock import today
@@ -13,7 +14,8 @@ from portal.core.uploads import validate_upload
 from portal.organisations.models import validate_bin
 from professions.models import Profession
 
-from .models import Application, DocumentType, passport_problem
+from .models import Application, DocumentType, passport_problem, permit_rules
+from .validity import MIN_APPLICANT_AGE, add_years, age_on
 
 
 class _StepForm(forms.ModelForm):
@@ -47,8 +49,14 @@ class PersonalForm(_StepForm):
         now = today()
         if born and (born >= now or born.year < 1900):
             raise forms.ValidationError(_("Enter your real date of birth."))
-        if born and (now.year - born.year) < 18:
-            raise forms.ValidationError(_("Applicants must be at least 18 years old."))
+        if born and age_on(born, now) < MIN_APPLICANT_AGE:
+            raise forms.ValidationError(
+                _("Applicants must be at least %(age)d years old: you will be on %(date)s.")
+                % {
+                    "age": MIN_APPLICANT_AGE,
+                    "date": date_format(add_years(born, MIN_APPLICANT_AGE), "DATE_FORMAT"),
+                }
+            )
         return born
 
 
@@ -70,7 +78,7 @@ class PassportForm(_StepForm):
 
     def clean_passport_expiry(self) -> Any:
         expiry = self.cleaned_data["passport_expiry"]
-        problem = passport_problem(expiry, today())
+        problem = passport_problem(expiry, today(), margin_days=permit_rules().passport_margin_days)
         if problem:
             raise forms.ValidationError(problem)
         return expiry

@@ -6,13 +6,15 @@ import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from portal.core.clock import day_of
 from portal.core.uploads import suffix_for
 
-from .states import CLOCK_RUNNING, MOVE_LABELS, OPEN_STATUSES, Status
+from .states import MOVE_LABELS, OPEN_STATUSES, Status
 from .validity import last_valid_day
 
 
@@ -59,25 +61,75 @@ class DocumentType(models.Model):
         return self.name
 
 
-# --- Applications ---------------------------------------------------------------------------------
+# --- The rules ministry staff set -----------------------------------------------------------------
 
 
-PASSPORT_MIN_DAYS = 180
+class PermitRules(models.Model):
+    """The permit rules that ministry staff keep in the admin: one row, read with
+    ``permit_rules()``. Defaults as the internal affairs bodies are reported to apply them."""
+
+    decision_days = models.PositiveSmallIntegerField(
+        _("decision period (days)"),
+        default=45,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "Calendar days from a complete application to the decision. The clock stops while "
+            "information is requested. A change applies to applications submitted after it."
+        ),
+    )
+    passport_margin_days = models.PositiveSmallIntegerField(
+        _("passport margin (days)"),
+        default=180,
+        validators=[MinValueValidator(0), MaxValueValidator(3650)],
+        help_text=_(
+            "An application needs a passport valid for more than this many days after it is "
+            "made. Holders and employers are warned when a passport runs out less than this "
+            "many days after the permit ends."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("permit rules")
+        verbose_name_plural = _("permit rules")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="permitrules_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Permit rules"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1  # the one row
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def passport_margin(self) -> timedelta:
+        return timedelta(days=self.passport_margin_days)
 
 
-def passport_problem(expiry: date | None, on: date) -> str | None:
-    """Why a passport expiring on ``expiry`` cannot be used for an application made ``on``."""
+def permit_rules() -> PermitRules:
+    """The permit rules in force (one query): the row staff keep, or the defaults if it is gone."""
+    return PermitRules.objects.filter(pk=1).first() or PermitRules(pk=1)
+
+
+def passport_problem(expiry: date | None, on: date, *, margin_days: int) -> str | None:
+    """Why a passport expiring on ``expiry`` cannot be used for an application made ``on``: it
+    must be valid for more than ``margin_days`` days after (``PermitRules``)."""
     if expiry is None:
         return str(_("Enter the passport's expiry date."))
-    if expiry <= on + timedelta(days=PASSPORT_MIN_DAYS):
+    if expiry <= on + timedelta(days=margin_days):
         return str(
             _(
                 "Your passport must be valid for more than %(days)d days after you apply "
                 "(after %(date)s). Renew it before applying."
             )
-            % {"days": PASSPORT_MIN_DAYS, "date": (on + timedelta(days=PASSPORT_MIN_DAYS))}
+            % {"days": margin_days, "date": (on + timedelta(days=margin_days))}
         )
     return None
+
+
+# --- Applications ---------------------------------------------------------------------------------
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
@@ -207,8 +259,12 @@ class Application(models.Model):
         return Route.STANDARD
 
     def current_route(self) -> str:
-        """The route as submitted, or as it would be if submitted now."""
-        return self.route or self.route_for_profession()
+        """The route that applies now: while the applicant may still change their answers, the
+        one the profession gives (it is set again at every submission); afterwards, the route
+        recorded at the last submission."""
+        if self.is_editable_by_applicant() or not self.route:
+            return self.route_for_profession()
+        return self.route
 
     def required_document_types(self) -> list[DocumentType]:
         return list(DocumentType.objects.for_route(self.current_route()))
@@ -221,24 +277,42 @@ class Application(models.Model):
         needed = [Application.Step.PERSONAL, Application.Step.PASSPORT, Application.Step.PROFESSION]
         return [Application.Step(s).label for s in needed if s not in self.completed_steps]
 
-    def days_left(self, on: date) -> int | None:
-        """Calendar days until the decision is due (negative when overdue); frozen while paused."""
-        if self.due_date is None or self.status not in CLOCK_RUNNING | {Status.INFO_REQUESTED}:
-            return None
-        reference = self.clock_paused_on or on
-        return (self.due_date - reference).days
+    def decision_due(self, on: date) -> date | None:
+        """The day the decision is due, as known on ``on``: the one computation that the
+        applicant's pages and the reviewers' queue both show.
 
-    def expected_decision_date(self, on: date) -> date | None:
-        if self.due_date is None or not self.is_open():
+        None before the first submission and once decided. While information is requested
+        the clock stands still, so the due day moves one day later for each day of the pause
+        up to ``on``: answering on ``on`` gives this date.
+        """
+        if self.due_date is None or not self.is_open() or self.status == Status.DRAFT:
             return None
-        if self.clock_paused_on:
-            return self.due_date + timedelta(days=(on - self.clock_paused_on).days)
+        if self.clock_paused_on is not None:
+            return self.due_date + timedelta(days=max(0, (on - self.clock_paused_on).days))
         return self.due_date
 
-    def update_clock(self, old: str, to: str, on: date) -> list[str]:
-        """Move the decision clock for a status change; return the fields changed."""
+    def days_left(self, on: date) -> int | None:
+        """Calendar days from ``on`` to ``decision_due`` (negative when overdue); constant
+        while the clock is paused."""
+        due = self.decision_due(on)
+        return None if due is None else (due - on).days
+
+    def days_waiting(self, on: date) -> int | None:
+        """Days in Almaty from the submission to the decision, or to ``on`` while open."""
+        if self.submitted_at is None:
+            return None
+        end = day_of(self.decided_at) if self.decided_at is not None else on
+        return (end - day_of(self.submitted_at)).days
+
+    def update_clock(self, old: str, to: str, on: date, *, decision_days: int | None) -> list[str]:
+        """Move the decision clock for a status change; return the fields changed.
+
+        The first submission starts it with ``decision_days`` (``PermitRules``), which only
+        that move needs."""
         if to == Status.SUBMITTED and old == Status.DRAFT:
-            self.due_date = on + timedelta(days=settings.PERMIT_DECISION_DAYS)
+            if decision_days is None:
+                raise ValueError("the first submission needs the decision period")
+            self.due_date = on + timedelta(days=decision_days)
             return ["due_date"]
         if to == Status.INFO_REQUESTED:
             self.clock_paused_on = on

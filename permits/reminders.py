@@ -10,9 +10,8 @@ from django.urls import reverse
 from portal.core.clock import today
 from portal.notifications.outbox import notify
 
-from .models import Permit
+from .models import Permit, permit_rules
 from .services import employer_recipients
-from .validity import PASSPORT_MARGIN
 
 PERMIT_EXPIRY_DAYS = (90, 30, 7)
 
@@ -33,12 +32,13 @@ def send_reminders(*, on: date | None) -> int:
             written += _remind(
                 permit, f"permit_expiry:{permit.pk}:{min(due)}", "permit_expiry", {"days": days}
             )
-    passport_window = on + PASSPORT_MARGIN
+    margin = permit_rules().passport_margin
+    passport_window = on + margin
     for permit in permits.filter(
         application__passport_expiry__lte=passport_window,
     ).iterator(chunk_size=500):
         passport = permit.application.passport_expiry
-        if passport is not None and passport <= permit.valid_until + PASSPORT_MARGIN:
+        if passport is not None and passport <= permit.valid_until + margin:
             written += _remind(
                 permit,
                 f"passport_expiry:{permit.pk}:{passport}",

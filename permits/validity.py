@@ -1,6 +1,7 @@
 """How long a residence permit is valid. Plain Python: no Django imports.
 
 A permit is issued for ten years, or for the period the passport is valid when that is shorter.
+An applicant's age is counted here too, by the same calendar arithmetic.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def last_valid_day(valid_until: date, revoked_on: date | None) -> date:
     return min(valid_until, revoked_on - timedelta(days=1))
 
 
-# How long before a permit's end a passport may run out and still need no action: six months.
-# The one definition, used by the employer's needs-attention list and the expiry reminders.
-PASSPORT_MARGIN = timedelta(days=183)
+# Applicants are of age: 18 years old on the day they apply.
+MIN_APPLICANT_AGE = 18
+
+
+def age_on(born: date, on: date) -> int:
+    """Full years of age on ``on`` of someone born on ``born``, by the date, not the year: one
+    born on 29 February has a birthday on 28 February in other years (``add_years``)."""
+    years = on.year - born.year
+    return years if add_years(born, years) <= on else years - 1

@@ -272,7 +272,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "permit": getattr(application, "permit", None)
             if application.status == Status.APPROVED
             else None,
-            "expected_decision": application.expected_decision_date(on),
+            "expected_decision": application.decision_due(on),
             "can_withdraw": Status.WITHDRAWN in allowed_next(application, request.user),
             "withdraw_form": WithdrawForm(),
             "last_request": application.changes.filter(to_status=Status.INFO_REQUESTED).last()

@@ -17,7 +17,7 @@ from portal.core import clock
 from portal.core.clock import today
 
 from .access import is_reviewer
-from .models import Application, StatusChange, passport_problem
+from .models import Application, PermitRules, StatusChange, passport_problem, permit_rules
 from .services import notify_status_change, permit_issue, permit_revoke
 from .states import (
     APPLICANT_MOVES,
@@ -69,12 +69,24 @@ def _check_actor(application: Application, to: str, user: User) -> None:
         )
 
 
-def _check_preconditions(application: Application, to: str, reason: str, message: str) -> None:
+# The moves by which the applicant sends the application: the first submission, and the
+# answer to an information request.
+SUBMISSIONS = frozenset(
+    {(Status.DRAFT, Status.SUBMITTED), (Status.INFO_REQUESTED, Status.RESUBMITTED)}
+)
 
-    if to in (Status.SUBMITTED, Status.RESUBMITTED) and application.status in (
-        Status.DRAFT,
-        Status.INFO_REQUESTED,
-    ):
+
+def _is_submission(application: Application, to: str) -> bool:
+    return (application.status, to) in SUBMISSIONS
+
+
+def _check_preconditions(
+    application: Application, to: str, reason: str, message: str, rules: PermitRules | None
+) -> None:
+
+    if rules is not None:  # a submission
+        # The documents of the route the profession gives now (``current_route``), which
+        # ``transition()`` records with the submission.
         missing = application.missing_document_types()
         if missing:
             raise InvalidTransition(
@@ -89,7 +101,9 @@ def _check_preconditions(application: Application, to: str, reason: str, message
                 _("Complete these steps first: %(steps)s.")
                 % {"steps": ", ".join(str(s) for s in incomplete)},
             )
-        problem = passport_problem(application.passport_expiry, today())
+        problem = passport_problem(
+            application.passport_expiry, today(), margin_days=rules.passport_margin_days
+        )
         if problem:
             raise InvalidTransition("passport_expiry", problem)
     move = MOVE_LABELS[to]
@@ -140,7 +154,8 @@ def transition(
                 % {"from": locked.get_status_display(), "to": Status(to).label},
             )
         _check_actor(locked, to, by)
-        _check_preconditions(locked, to, reason, message)
+        rules = permit_rules() if _is_submission(locked, to) else None
+        _check_preconditions(locked, to, reason, message, rules)
 
         old = locked.status
         now = clock.now()
@@ -154,9 +169,15 @@ def transition(
             fields.append("reviewer")
         elif to == Status.SUBMITTED:
             locked.submitted_at = now
+            fields.append("submitted_at")
+        if rules is not None:
+            # The route follows the profession at every submission, the answer to an
+            # information request included (a changed profession changes the route).
             locked.route = locked.route_for_profession()
-            fields += ["submitted_at", "route"]
-        fields += locked.update_clock(old, to, today())
+            fields.append("route")
+        fields += locked.update_clock(
+            old, to, today(), decision_days=rules.decision_days if rules is not None else None
+        )
         if old in OPEN_STATUSES and to not in OPEN_STATUSES:
             locked.decided_at = now
             fields.append("decided_at")

@@ -8,6 +8,7 @@ One file. Production differs from a newcomer's machine only through environment 
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -173,6 +174,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Asia/Almaty"
+# Time zones come from the pinned ``tzdata`` package only, never from the host's zoneinfo: a host
+# with data older than 2024a would still put Almaty on UTC+6, while all of Kazakhstan has been
+# on UTC+5 since 1 March 2024.
+zoneinfo.reset_tzpath(to=())
+zoneinfo.ZoneInfo.clear_cache()
 USE_I18N = True
 USE_TZ = True
 
@@ -329,7 +335,8 @@ LOGGING = {
     },
 }
 
-# --- Portal rules (administrative settings) -----------------------------------------------------
-PERMIT_DECISION_DAYS = env.int("PERMIT_DECISION_DAYS", default=45)
+# --- Portal rules ------------------------------------------------------------------------------
+# The decision period and the passport margin are not settings here: ministry staff keep them in
+# the admin (``permits.models.PermitRules``).
 # Absolute address of the portal, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -112,7 +112,8 @@ code_validator = RegexValidator(
 
 
 class Profession(models.Model):
-    """One profession of the national classifier of occupations, on the list or withdrawn.
+    """One profession of the national classifier of occupations: on the list, withdrawn from it,
+    or never on it (kept because applications were filed with it).
 
     Applications point at a profession with PROTECT: withdrawing never deletes.
     """
@@ -192,6 +193,11 @@ class Profession(models.Model):
     def is_facilitated(self) -> bool:
         return self.route == FACILITATED
 
+    @property
+    def was_on_the_list(self) -> bool:
+        """Whether an order put it on the list (it may have been withdrawn since)."""
+        return bool(self.added_order_number or self.added_order_date or self.withdrawn_order_number)
+
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         if self.is_listed:
@@ -203,7 +209,9 @@ class Profession(models.Model):
                     ),
                     code="listed_with_withdrawal",
                 )
-        else:
+        elif self.was_on_the_list:
+            # Taken off the list: by which order. (One that no order ever listed is simply
+            # not on the list: the standard route.)
             if not self.withdrawn_order_number:
                 errors["withdrawn_order_number"] = ValidationError(
                     _("Give the number of the order that withdrew the profession."),

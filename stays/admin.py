@@ -17,7 +17,15 @@ from .models import CountryRule, Crossing, StayStatus
 
 @admin.register(CountryRule)
 class CountryRuleAdmin(admin.ModelAdmin):
-    list_display = ["country", "regime", "single_stay_days", "window_days", "max_days", "note"]
+    list_display = [
+        "country",
+        "regime",
+        "single_stay_days",
+        "window_days",
+        "max_days",
+        "rolling_from",
+        "note",
+    ]
     # Limits are edited straight from the list, so changing one regime's limits for many
     # countries is a single save.
     list_editable = ["regime", "single_stay_days", "window_days", "max_days"]
@@ -29,7 +37,7 @@ class CountryRuleAdmin(admin.ModelAdmin):
         (
             _("Limits"),
             {
-                "fields": ["single_stay_days", "window_days", "max_days"],
+                "fields": ["single_stay_days", "window_days", "max_days", "rolling_from"],
                 "description": _(
                     "Used for the visa-free and EAEU regimes only; a visa sets the stay of "
                     "visa-required citizens."

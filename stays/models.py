@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,11 +24,15 @@ class Regime(models.TextChoices):
 # Regimes under which the short-stay limits apply; a visa sets the stay otherwise.
 LIMITED_REGIMES = (Regime.VISA_FREE, Regime.EAEU)
 
+# The rules published on 27 January 2023 brought the limit of days in a period; before them
+# there was none (DOMAIN.md). The default of each country rule's ``rolling_from``.
+ROLLING_RULE_START = date(2023, 1, 27)
+
 
 class CountryRule(models.Model):
     """The short-stay regime of one country's citizens, and its limits (kept by staff).
 
-    A country without a row is visa-required: the short-stay limits do not apply.
+    A country without a row has no rule yet: the portal does not say which limits apply.
     """
 
     country = CountryField(_("country"), unique=True)
@@ -48,6 +53,14 @@ class CountryRule(models.Model):
         _("most days in the period"),
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    rolling_from = models.DateField(
+        _("period limit applies from"),
+        default=ROLLING_RULE_START,
+        help_text=_(
+            "The first day on which the limit of days in the period applies. Days spent in "
+            "Kazakhstan before it do not count toward it."
+        ),
     )
     note = models.CharField(
         _("note"), max_length=300, blank=True, help_text=_("For staff: the decree or agreement.")
@@ -82,7 +95,10 @@ class CountryRule(models.Model):
         if not self.is_limited():
             return None
         return rules.Limits(
-            single_stay=self.single_stay_days, window=self.window_days, max_days=self.max_days
+            single_stay=self.single_stay_days,
+            window=self.window_days,
+            max_days=self.max_days,
+            rolling_from=self.rolling_from,
         )
 
 

@@ -15,7 +15,10 @@ Counting (as in the Schengen rule of the same shape):
 * days covered by a residence permit (``exempt``) are not days of presence, and the
   single-stay limit applies to each part of a record outside the permit periods (a part
   starting the day after a permit ends counts from that day);
-* only days up to the date checked count; an ongoing stay (``exit=None``) runs to it.
+* only days up to the date checked count; an ongoing stay (``exit=None``) runs to it;
+* the 90/180 rule applies from its start (``Limits.rolling_from``, the rules of 27 January
+  2023: before them there was no such limit): days of presence before that day count toward
+  no period and are never days of violation; the single-stay limit is not affected.
 
 Records that :func:`validate` would reject are still handled without error: overlapping
 records are joined for the 90/180 count (a day counts once), each record is its own single
@@ -71,11 +74,16 @@ class Stay:
 
 @dataclass(frozen=True)
 class Limits:
-    """Longest single stay, and at most ``max_days`` days in any ``window``-day period."""
+    """Longest single stay, and at most ``max_days`` days in any ``window``-day period.
+
+    ``rolling_from`` is the first day the period limit applies (None: always); presence before
+    it counts toward no period.
+    """
 
     single_stay: int
     window: int = 180
     max_days: int = 90
+    rolling_from: date | None = None
 
     def __post_init__(self) -> None:
         if self.single_stay < 1 or self.window < 1 or self.max_days < 1:
@@ -246,7 +254,11 @@ def _clip(stays: Sequence[Stay], last: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def _presence(intervals: Iterable[_Interval], cover: _Cover) -> _Timeline:
+def _presence(intervals: Iterable[_Interval], cover: _Cover, limits: Limits) -> _Timeline:
+    """The days of presence the period limit counts: outside permits, from its start on."""
+    if limits.rolling_from is not None:
+        since = limits.rolling_from.toordinal()
+        intervals = ((max(a, since), b) for a, b in intervals)
     return _Timeline(cover.subtract(_merge(intervals)))
 
 
@@ -298,7 +310,7 @@ def _first_violation_on_trip(
     base = start if last_end is None else max(start, last_end + 1)
     # After the last permit, a single stay is broken within ``single_stay`` days at most.
     hi = min(_MAX_ORD, base + limits.single_stay)
-    tl = _presence([*others, (start, hi)], cover)
+    tl = _presence([*others, (start, hi)], cover, limits)
     runs = _rolling_runs(tl, limits, start, hi)
     first = runs[0][0] if runs else None
     for ps, pe in cover.pieces(start, hi):
@@ -404,7 +416,7 @@ def days_in_window(
     do not count, days after ``on`` are ignored and an ongoing stay runs to ``on``.
     """
     d = on.toordinal()
-    tl = _presence(((a, b) for _, a, b in _clip(stays, d)), _Cover(exempt))
+    tl = _presence(((a, b) for _, a, b in _clip(stays, d)), _Cover(exempt), limits)
     return tl.window(d, limits.window)
 
 
@@ -441,7 +453,7 @@ def assess(
     d_on = on.toordinal()
     cover = _Cover(exempt)
     records = _clip(stays, d_on)
-    tl = _presence(((a, b) for _, a, b in records), cover)
+    tl = _presence(((a, b) for _, a, b in records), cover, limits)
     used = tl.window(d_on, limits.window)
 
     violations: list[Violation] = []
@@ -538,15 +550,19 @@ def earliest_entry(
     w, m = limits.window, limits.max_days
     nb = not_before.toordinal()
     cover = _Cover(exempt)
-    past = _presence(((a, b) for _, a, b in _clip(stays, nb)), cover)
+    past = _presence(((a, b) for _, a, b in _clip(stays, nb)), cover, limits)
     hi = min(_MAX_ORD, nb + w + length - 1)
     past_count = past.series(nb, hi, w)  # recorded presence in the window of each day
-    free = bytearray(b"\x01") * (hi - nb + 1)  # 1: day nb + k is not under a permit
+    free = bytearray(b"\x01") * (hi - nb + 1)  # 1: the period limit counts day nb + k
     i = bisect_left(cover.ends, nb)
     while i < len(cover.starts) and cover.starts[i] <= hi:
         s, e = max(cover.starts[i], nb), min(cover.ends[i], hi)
         free[s - nb : e - nb + 1] = bytes(e - s + 1)
         i += 1
+    if limits.rolling_from is not None and limits.rolling_from.toordinal() > nb:
+        # Before the period limit's start, trip days are neither counted nor checked by it.
+        before = min(limits.rolling_from.toordinal(), hi + 1) - nb
+        free[:before] = bytes(before)
     # prefix[k]: days among nb .. nb + k - 1 a trip would add (nb may already be recorded,
     # as a same-day exit and re-entry: it then counts once).
     prefix = [0]
@@ -557,7 +573,7 @@ def earliest_entry(
         for d in range(t, t + length):
             k = d - nb
             if not free[k]:
-                continue  # under a permit: no rule applies
+                continue  # under a permit, or before the period limit's start
             if past_count[k] + prefix[k + 1] - prefix[max(t, d - w + 1) - nb] > m:
                 break
         else:
@@ -582,6 +598,6 @@ def window_series(
     lo, hi = start.toordinal(), end.toordinal()
     if lo > hi:
         return []
-    tl = _presence(((a, b) for _, a, b in _clip(stays, hi)), _Cover(exempt))
+    tl = _presence(((a, b) for _, a, b in _clip(stays, hi)), _Cover(exempt), limits)
     values = tl.series(lo, hi, limits.window)
     return [(_d(lo + k), v) for k, v in enumerate(values)]

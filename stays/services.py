@@ -22,7 +22,15 @@ from portal.core import clock
 from portal.core.clock import today
 
 from . import problems, rules
-from .models import CalendarFeed, CountryRule, Crossing, Regime, StayStatus, new_token
+from .models import (
+    ROLLING_RULE_START,
+    CalendarFeed,
+    CountryRule,
+    Crossing,
+    Regime,
+    StayStatus,
+    new_token,
+)
 
 CHART_DAYS = 365
 
@@ -30,11 +38,19 @@ CHART_DAYS = 365
 # --- Regimes and permits -------------------------------------------------------------------------
 
 
+# The regime of a citizenship for which the ministry has set no country rule yet.
+NO_RULE = "no_rule"
+
+
 @dataclass(frozen=True)
 class PersonRegime:
-    """Which short-stay rules bind a person: ``limits`` is None when none apply."""
+    """Which short-stay rules bind a person: ``limits`` is None when none apply or none is known.
 
-    regime: str  # a Regime value, or "" when the citizenship is not known
+    ``regime`` is a ``Regime`` value (the ministry's rule for the citizenship), ``NO_RULE`` when
+    the citizenship has no rule yet, or "" when the citizenship is not known.
+    """
+
+    regime: str
     limits: rules.Limits | None
 
 
@@ -42,7 +58,7 @@ def regime_for_country(code: str, rule: CountryRule | None) -> PersonRegime:
     if not code:
         return PersonRegime("", None)
     if rule is None:
-        return PersonRegime(Regime.VISA_REQUIRED, None)
+        return PersonRegime(NO_RULE, None)
     return PersonRegime(rule.regime, rule.limits())
 
 
@@ -61,15 +77,19 @@ def regime_limits(regime: str) -> rules.Limits:
     """
     row = (
         CountryRule.objects.filter(regime=regime)
-        .values("single_stay_days", "window_days", "max_days")
+        .values("single_stay_days", "window_days", "max_days", "rolling_from")
         .annotate(n=Count("pk"))
-        .order_by("-n", "single_stay_days")
+        .order_by("-n", "single_stay_days", "rolling_from")
         .first()
     )
     if row is None:
-        return rules.EAEU if regime == Regime.EAEU else rules.VISA_FREE
+        limits = rules.EAEU if regime == Regime.EAEU else rules.VISA_FREE
+        return replace(limits, rolling_from=ROLLING_RULE_START)
     return rules.Limits(
-        single_stay=row["single_stay_days"], window=row["window_days"], max_days=row["max_days"]
+        single_stay=row["single_stay_days"],
+        window=row["window_days"],
+        max_days=row["max_days"],
+        rolling_from=row["rolling_from"],
     )
 
 
@@ -190,6 +210,9 @@ def _quiet_assessment(
     d_on = on.toordinal()
     period_start = d_on - w + 1
     seen_from = d_on - 2 * w + 2  # the first day a window ending in the period reaches
+    if limits.rolling_from is not None:
+        # Presence before the period limit's start counts toward no period.
+        seen_from = max(seen_from, limits.rolling_from.toordinal())
     cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
     in_country = False
     longest = 0

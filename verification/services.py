@@ -70,12 +70,20 @@ def statement_figures(person: User, on: date) -> dict[str, Any]:
     overview = stays.person_overview(person, on=on)
     limits, a = overview.limits, overview.assessment
     if limits is None or a is None:
-        raise StatementError(
-            _(
-                "The short-stay limits do not apply to your citizenship (or it is not in your "
-                "profile), so there is no statement to issue."
+        regime = overview.regime.regime
+        if not regime:
+            message = _("Your citizenship is not in your profile: add it to issue a statement.")
+        elif regime == stays.NO_RULE:
+            message = _(
+                "The ministry has not yet set the entry rule for your citizenship in the portal, "
+                "so there is no statement to issue."
             )
-        )
+        else:
+            message = _(
+                "Under the ministry's rules your citizenship needs a visa: the short-stay limits "
+                "do not apply to you, so there is no statement to issue."
+            )
+        raise StatementError(message)
     start = on - timedelta(days=limits.window - 1)
     in_period = sorted(
         (c for c in overview.crossings if c.entry <= on and (c.exit is None or c.exit >= start)),

@@ -26,6 +26,7 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "professions.profession": ["view"],
         "professions.sphere": ["view"],
         "stays.countryrule": ["view"],
+        "permits.permitrules": ["view"],
         # Organisations: verified or refused with the buttons of the change page.
         "portal.employer": ["view", "change"],
         "portal.employerstatuschange": ["view"],
@@ -39,6 +40,8 @@ GROUP_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         # Moved days off and working Saturdays, as the government announces them (a wrong one
         # is corrected, not deleted, like every catalogue row).
         "arrivals.workingdaychange": ["view", "add", "change"],
+        # The decision period and the passport margin: one row, changed, never added or deleted.
+        "permits.permitrules": ["view", "change"],
     },
 }
 

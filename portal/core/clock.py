@@ -51,3 +51,14 @@ def frozen(on: date) -> Iterator[date]:
         yield on
     finally:
         _frozen = saved
+
+
+def day_of(moment: datetime) -> date:
+    """The date in Almaty of an aware moment: a person submitting at 00:30 in Almaty does so on
+    that day, not on the day before as in UTC."""
+    return timezone.localdate(moment, timezone.get_default_timezone())
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of ``day`` in Almaty (aware), to compare stored moments with a day."""
+    return timezone.make_aware(datetime.combine(day, time(0)), timezone.get_default_timezone())

@@ -23,9 +23,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from permits.models import Application, Permit
+from permits.models import Application, Permit, permit_rules
 from permits.states import Status
-from permits.validity import PASSPORT_MARGIN
 from portal.core.countries import country_name
 from portal.organisations.models import Employer, Sponsorship
 from professions.models import Profession
@@ -85,8 +84,9 @@ class StaffRow:
         return self.latest_exit_date if self.in_country else None
 
 
-def attention_of(row: StaffRow, on: date) -> frozenset[str]:
-    """The kinds of ``ATTENTION`` a row falls under on ``on``: the one home of these rules."""
+def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozenset[str]:
+    """The kinds of ``ATTENTION`` a row falls under on ``on``: the one home of these rules.
+    ``passport_margin`` is that of ``permits.models.permit_rules()``."""
     kinds = set()
     until, passport = row.permit_until, row.passport_expiry
     if until is not None and on <= until <= on + timedelta(days=ATTENTION_PERMIT_DAYS):
@@ -95,7 +95,7 @@ def attention_of(row: StaffRow, on: date) -> frozenset[str]:
         until is not None
         and until >= on
         and passport is not None
-        and on <= passport <= until + PASSPORT_MARGIN
+        and on <= passport <= until + passport_margin
     ):
         kinds.add("passport_before_permit")
     if row.has_status:
@@ -174,6 +174,7 @@ def staff_rows(employer: Employer, on: date) -> list[StaffRow]:
         ("-issue_date", "-pk"),
         ("number", "valid_until"),
     )
+    margin = permit_rules().passport_margin
     for row in rows:
         application = applications.get(row.person_id)
         if application is not None:
@@ -181,7 +182,7 @@ def staff_rows(employer: Employer, on: date) -> list[StaffRow]:
         permit = permits.get(row.person_id)
         if permit is not None:
             row.permit_number, row.permit_until = permit
-        row.attention = attention_of(row, on)
+        row.attention = attention_of(row, on, margin)
     return rows
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from permits.models import Application
 from permits.states import Status
-from portal.workspace import demo
 from portal.accounts.models import User
+from portal.workspace import demo
 from professions.models import Profession
 from stays.models import Crossing
 

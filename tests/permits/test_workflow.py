@@ -200,8 +200,7 @@ def test_it_records_the_route_from_the_profession_at_submission(reviewer):
     assert facilitated.route == "facilitated"
 
 
-def test_it_pauses_the_decision_clock_while_information_is_requested(reviewer, settings):
-    settings.PERMIT_DECISION_DAYS = 45
+def test_it_pauses_the_decision_clock_while_information_is_requested(reviewer):
     application = _bring_to(Status.UNDER_REVIEW, reviewer)
     assert application.due_date == clock.today() + timedelta(days=45)
     transition(application, Status.INFO_REQUESTED, by=reviewer, reason="other", message="?")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from permits.models import Application
+from permits.services import application_create
 from permits.states import Status
 from permits.workflow import transition
 from portal.accounts.models import User
@@ -92,7 +92,7 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
     assert "Marco Bianchi" in page.content.decode()
 
     # His application goes to an issued permit; the employer is told at every step.
-    application = Application.objects.create(
+    application = application_create(
         applicant=marco,
         full_name="Marco Bianchi",
         citizenship="IT",
@@ -120,4 +120,4 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
     page = client.get(reverse("portal:employer_dashboard")).content.decode()
     assert application.permit.number in page
     inbox = client.get(reverse("portal:inbox")).content.decode()
-    assert "RP-" in inbox
+    assert "RP-" in inbox, inbox[inbox.find("<main"):inbox.find("<main") + 3000]

@@ -159,7 +159,7 @@ def test_it_imports_a_good_csv_after_the_preview(client, catalogue_editor):
             withdrawn_order_number="5",
             withdrawn_order_date="2025-06-01",
         ),
-        _row("2512-1-001", title_en="Software engineer", sphere="it"),
+        _row("2512-1-002", title_en="Software engineer", sphere="it"),
     ]
     preview = _preview(client, _csv_file(rows))
     assert preview.status_code == 200
@@ -172,9 +172,9 @@ def test_it_imports_a_good_csv_after_the_preview(client, catalogue_editor):
     assert new.title_kk == "Жаңа мамандық" and new.sphere.slug == "science"
     withdrawn = Profession.objects.get(code="9103-1-002")
     assert not withdrawn.is_listed and withdrawn.withdrawn_order_number == "5"
-    updated = Profession.objects.get(code="2512-1-001")
+    updated = Profession.objects.get(code="2512-1-002")
     assert updated.title_en == "Software engineer"
-    assert updated.title_ru == "Импортированная профессия 2512-1-001"
+    assert updated.title_ru == "Импортированная профессия 2512-1-002"
 
 
 def test_it_imports_a_good_xlsx(client, catalogue_editor):
@@ -210,9 +210,9 @@ def test_it_exports_the_catalogue_as_csv(client, catalogue_editor, withdrawn_pro
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 22
-    developer = next(r for r in rows if r["code"] == "2512-1-001")
-    assert developer["title_kk"] == "Бағдарламалық қамтамасыз етуді әзірлеуші"
-    assert developer["sphere"] == "it"
+    architect = next(r for r in rows if r["code"] == "2512-1-002")
+    assert architect["title_kk"] == "Бағдарламалық қамтамасыз ету сәулетшісі"
+    assert architect["sphere"] == "it"
     assert withdrawn_profession.code in {r["code"] for r in rows}
 
 
@@ -222,4 +222,4 @@ def test_it_exports_the_catalogue_as_xlsx(client, catalogue_editor):
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:2] == ("code", "title_en")
-    assert any(row[0] == "2212-1-001" and row[2] == "Врач-кардиолог" for row in values[1:])
+    assert any(row[0] == "2212-1-006" and row[2] == "Врач-неонатолог" for row in values[1:])

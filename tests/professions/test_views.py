@@ -54,26 +54,26 @@ def test_it_refuses_to_change_anything_through_the_public_pages(client, professi
 
 def test_it_lists_the_seeded_catalogue(client):
     html = _html(client.get(LIST))
-    assert "Software developer" in html and "Cardiologist" in html
+    assert "Software architect" in html and "Neonatologist" in html
     assert "21 professions found" in html
 
 
 def test_it_shows_titles_in_the_readers_language(client):
     html = _html(client.get(LIST, HTTP_ACCEPT_LANGUAGE="ru"))
-    assert "Разработчик программного обеспечения" in html
+    assert "Архитектор программного обеспечения" in html
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("develop", "2512-1-001"),
-        ("DEVELOPER", "2512-1-001"),
-        ("разраб", "2512-1-001"),
-        ("ПРОГРАММНОГО", "2512-1-001"),
-        ("әзірлеу", "2512-1-001"),
-        ("ӘЗІРЛЕУШІ", "2512-1-001"),
-        ("кардиолог", "2212-1-001"),
-        ("2212-1-00", "2212-1-001"),
+        ("architec", "2512-1-002"),
+        ("SOFTWARE ARCH", "2512-1-002"),
+        ("архитект", "2512-1-002"),
+        ("ПРОГРАММНОГО", "2512-1-002"),
+        ("сәулет", "2512-1-002"),
+        ("СӘУЛЕТШІСІ", "2512-1-002"),
+        ("неонатолог", "2212-1-006"),
+        ("2212-1-00", "2212-1-006"),
     ],
 )
 def test_it_finds_a_profession_by_part_of_its_title_in_any_language(client, text, expected):
@@ -83,12 +83,12 @@ def test_it_finds_a_profession_by_part_of_its_title_in_any_language(client, text
 
 def test_it_filters_by_sphere(client):
     html = _html(client.get(LIST, {"sphere": "healthcare"}))
-    assert "Cardiologist" in html and "Software developer" not in html
+    assert "Neonatologist" in html and "Software architect" not in html
 
 
 def test_it_combines_search_and_sphere(client):
     html = _html(client.get(LIST, {"q": "engineer", "sphere": "industry"}))
-    assert "Mining engineer" in html and "Civil engineer" not in html
+    assert "Aviation engineer" in html and "Medical radiochemistry engineer" not in html
 
 
 def test_it_hides_withdrawn_professions_unless_asked(client, withdrawn_profession):
@@ -177,10 +177,10 @@ def test_it_publishes_the_current_list_as_csv(client, withdrawn_profession):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 21
-    developer = next(r for r in rows if r["code"] == "2512-1-001")
-    assert developer["title_ru"] == "Разработчик программного обеспечения"
-    assert developer["title_kk"] == "Бағдарламалық қамтамасыз етуді әзірлеуші"
-    assert developer["sphere"] == "it" and developer["added_order_date"] == "2023-02-20"
+    architect = next(r for r in rows if r["code"] == "2512-1-002")
+    assert architect["title_ru"] == "Архитектор программного обеспечения"
+    assert architect["title_kk"] == "Бағдарламалық қамтамасыз ету сәулетшісі"
+    assert architect["sphere"] == "it" and architect["added_order_date"] == "2023-02-20"
     assert withdrawn_profession.code not in {r["code"] for r in rows}
 
 
@@ -188,7 +188,7 @@ def test_it_publishes_the_current_list_as_json(client, withdrawn_profession):
     data = json.loads(client.get(reverse("professions:open_data_json")).content)
     assert data["count"] == len(data["professions"]) == 21
     codes = {p["code"] for p in data["professions"]}
-    assert "2212-1-001" in codes and withdrawn_profession.code not in codes
+    assert "2212-1-006" in codes and withdrawn_profession.code not in codes
 
 
 # --- Speed -----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
 from arrivals.models import ArrivalRegistration, WorkingDayChange
-from permits.models import Application, Document, Permit
+from permits.models import Application, Document, Permit, PermitRules, permit_rules
 from permits.models import Route as PermitRoute
 from permits.services import permit_issue
 from permits.states import Status
@@ -571,6 +571,11 @@ def _feed_a(w: World) -> str:
     return w.feed_a.token
 
 
+def _permit_rules(w: World) -> tuple[int, int]:
+    rules = permit_rules()
+    return (rules.decision_days, rules.passport_margin_days)
+
+
 def _superuser(w: World) -> tuple[bool, bool]:
     reviewer = w.users["reviewer"]
     reviewer.refresh_from_db()
@@ -851,6 +856,15 @@ ATTEMPTS = [
         403,
         lambda w: StaticToken.objects.count(),
     ),
+    # Reviewers see the permit rules; only catalogue editors change them.
+    Attempt(
+        "admin:permits_permitrules_change",
+        lambda w: [PermitRules.objects.get_or_create(pk=1)[0].pk],
+        "reviewer",
+        403,
+        _permit_rules,
+        lambda w: {"decision_days": "1", "passport_margin_days": "1"},
+    ),
     # A reviewer cannot make themselves a superuser (no permission on users at all).
     Attempt(
         "admin:portal_user_change",
@@ -919,6 +933,9 @@ ADMIN_ACCESS: dict[str, tuple[tuple[Expect, ...], tuple[Expect, ...]]] = {
     "permits.documenttype": (VIEW, EDIT),
     "permits.permit": (VIEW, NONE),
     "stays.countryrule": (VIEW, EDIT),
+    # One row, made by a migration: editors change it (the change page answers 200 to both),
+    # nobody adds or deletes it.
+    "permits.permitrules": (VIEW, VIEW),
     "stays.crossing": (NONE, NONE),
     "stays.staystatus": (NONE, NONE),
     # Editors keep the calendar's corrections.
@@ -948,6 +965,7 @@ def _admin_object(world: World, label: str) -> Any:
         "permits.documenttype": lambda: world.doc_a.doc_type,
         "permits.permit": lambda: world.app_b.permit,
         "stays.countryrule": lambda: CountryRule.objects.get(country="DE"),
+        "permits.permitrules": lambda: PermitRules.objects.get_or_create(pk=1)[0],
         "stays.crossing": lambda: world.crossing_a,
         "stays.staystatus": lambda: status_refresh(person=world.applicant_a),
         "arrivals.workingdaychange": lambda: WorkingDayChange.objects.create(

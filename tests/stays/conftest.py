@@ -23,3 +23,6 @@ def seeded_rules(db):
     from django.apps import apps
 
     import_module("stays.migrations.0002_seed_country_rules").seed(apps, None)
+    import_module("stays.migrations.0004_rolling_rule_start_and_more_country_rules").seed(
+        apps, None
+    )

@@ -34,11 +34,13 @@ def test_a_catalogue_editor_changes_a_regime_and_its_limits(client, catalogue_ed
             "single_stay_days": "45",
             "window_days": "180",
             "max_days": "90",
+            "rolling_from": "2023-02-06",
         },
     )
     assert response.status_code == 302, response.context["adminform"].errors
     rule.refresh_from_db()
     assert rule.single_stay_days == 45 and rule.note == "Decree 2026"
+    assert rule.rolling_from.isoformat() == "2023-02-06"
     assert client.get(LIST + "?regime=eaeu").status_code == 200
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ def check(path: Path, regime: str, on: str | None) -> dict[str, Any]:
 @pytest.mark.parametrize("example", _examples())
 @pytest.mark.parametrize("regime, single", [("visa_free", 30), ("eaeu", 90)])
 def test_it_answers_every_worked_example(tmp_path, example, regime, single):
+    # The worked examples count every day of presence, as if the period limit had always
+    # applied; two of them begin on 1 January 2023, before the rules of 27 January 2023 that
+    # brought it. Counted from the rule's start they have other answers (the next test).
+    CountryRule.objects.update(rolling_from=date(2023, 1, 1))
     answer = check(write_csv(tmp_path, example["stays"]), regime, example["on"])
     for key in (
         "days_in_window",
@@ -63,6 +68,16 @@ def test_it_answers_every_worked_example(tmp_path, example, regime, single):
         assert rolling[0]["first_day"] == example["first_violation_date"]
     ongoing = any(b is None for _, b in example["stays"])
     assert (answer["latest_exit_date"] is not None) == ongoing
+
+
+def test_it_counts_the_period_limit_from_its_start(tmp_path):
+    # The worked example "gen-exact-91-nonleap" under the country rules as seeded: presence
+    # before 27 January 2023 does not count toward the period.
+    answer = check(write_csv(tmp_path, [["2023-01-01", "2023-04-01"]]), "eaeu", "2023-04-01")
+    assert answer["days_in_window"] == 65 and not answer["rolling_violation"]
+    answer = check(write_csv(tmp_path, [["2023-01-27", "2023-04-27"]]), "eaeu", "2023-04-27")
+    assert answer["days_in_window"] == 91
+    assert answer["rolling_violation"] and answer["first_violation_date"] == "2023-04-27"
 
 
 def test_it_gives_the_latest_exit_date_of_an_ongoing_stay(tmp_path):

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from stays import dashboard, demo, services
-from stays.models import Crossing
+from stays.models import CountryRule, Crossing
 from tests.factories import UserFactory
 
 from .factories import history
@@ -38,6 +38,14 @@ def test_the_dashboard_panel_shows_the_status_in_constant_queries(applicant, tod
 
 
 def test_the_dashboard_panel_explains_when_no_limit_applies(today):
+    CountryRule.objects.create(country="CN", regime="visa_required")
     person = UserFactory(citizenship="CN")
     html = render_to_string("stays/_dashboard_applicant.html", dashboard.applicant_summary(person))
-    assert "do not apply to your citizenship" in html
+    assert "your citizenship needs a visa" in html
+
+
+def test_the_dashboard_panel_says_when_no_rule_is_set(today):
+    person = UserFactory(citizenship="CN")  # no country rule for China
+    html = render_to_string("stays/_dashboard_applicant.html", dashboard.applicant_summary(person))
+    assert "has not yet set the entry rule for your citizenship" in html
+    assert "visa" not in html

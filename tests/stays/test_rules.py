@@ -553,3 +553,69 @@ def test_it_imports_only_the_standard_library() -> None:
     assert not any(m == "django" or m.startswith("django.") for m in modules)
     top_level = {m.split(".")[0] for m in modules}
     assert top_level <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+# --------------------------------------------------------------------------- the rule's start
+
+START = d("2023-01-27")
+FROM_START = Limits(single_stay=90, rolling_from=START)
+
+
+def test_days_before_the_start_count_toward_no_period() -> None:
+    # In the country from 1 December 2022 to 30 April 2023 (EAEU single-stay limit raised out
+    # of the way): 151 days of presence, 94 of them from the start on.
+    stays = [stay("2022-12-01", "2023-04-30")]
+    wide = Limits(single_stay=200, rolling_from=START)
+    assert days_in_window(stays, d("2023-04-30"), wide) == 94
+    assert days_in_window(stays, d("2023-04-30"), Limits(single_stay=200)) == 151
+    a = assess(stays, d("2023-04-30"), wide)
+    assert a.days_in_window == 94
+    # 90 days from 27 January 2023 are reached on 26 April; the 91st day breaks the rule.
+    assert a.first_violation_date == d("2023-04-27")
+    assert assess(stays, d("2023-04-26"), wide).violations == ()
+
+
+def test_the_rule_is_never_broken_before_its_start() -> None:
+    stays = [stay("2022-01-01", "2022-12-31")]
+    a = assess(stays, d("2022-12-31"), Limits(single_stay=400, rolling_from=START))
+    assert a.violations == () and a.days_in_window == 0
+    # Without a start the same year breaks it from its 91st day.
+    b = assess(stays, d("2022-12-31"), Limits(single_stay=400))
+    assert b.first_violation_date == d("2022-04-01")
+
+
+def test_the_single_stay_limit_applies_before_the_start() -> None:
+    a = assess([stay("2022-10-01", "2022-10-31")], d("2022-12-01"), Limits(30, rolling_from=START))
+    assert [v.kind for v in a.violations] == ["single_stay"]
+
+
+def test_the_start_at_its_limit_and_a_day_past_it() -> None:
+    # 90 days from the start are allowed; one more is not.
+    ninety = [stay("2023-01-27", "2023-04-26")]
+    assert assess(ninety, d("2023-04-26"), FROM_START).violations == ()
+    # The day before the start does not count toward the period (the single stay of 91 days
+    # is too long, but that is the other rule).
+    ninety_one = [stay("2023-01-26", "2023-04-26")]
+    a = assess(ninety_one, d("2023-04-26"), FROM_START)
+    assert not a.rolling_violation and a.days_in_window == 90
+    assert [v.kind for v in a.violations] == ["single_stay"]
+    over = [stay("2023-01-27", "2023-04-27")]
+    assert assess(over, d("2023-04-27"), FROM_START).first_violation_date == d("2023-04-27")
+
+
+def test_the_planner_and_the_chart_count_from_the_start() -> None:
+    stays = [stay("2022-11-01", "2023-01-26")]  # 87 days, all before the start
+    assert longest_stay(stays, d("2023-01-27"), FROM_START) == 90
+    assert longest_stay(stays, d("2023-01-27"), EAEU) < 90
+    assert earliest_entry(stays, 90, FROM_START, not_before=d("2023-01-27")) == d("2023-01-27")
+    series = window_series(stays, d("2023-01-25"), d("2023-01-28"), FROM_START)
+    assert [n for _, n in series] == [0, 0, 0, 0]
+
+
+def test_a_trip_across_the_start_counts_its_days_from_the_start() -> None:
+    limits = Limits(single_stay=400, rolling_from=START)
+    # Entering on 1 January 2023: the days to 26 January are free, 90 more from the start.
+    assert longest_stay([], d("2023-01-01"), limits) == 26 + 90
+    assert earliest_entry(
+        [], 120, Limits(400, max_days=120, rolling_from=START), not_before=d("2023-01-01")
+    ) == d("2023-01-01")

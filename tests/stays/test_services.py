@@ -1,5 +1,6 @@
 """Services: regimes from the country rules, permits exempt, checked writes, stored statuses."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -36,11 +37,23 @@ class TestRegime:
     def test_it_follows_the_citizenship(self, country, regime, single):
         found = services.person_regime(UserFactory(citizenship=country))
         assert found.regime == regime
-        assert found.limits == rules.Limits(single_stay=single, window=180, max_days=90)
+        assert found.limits == rules.Limits(
+            single_stay=single, window=180, max_days=90, rolling_from=date(2023, 1, 27)
+        )
 
-    def test_it_treats_a_country_without_a_rule_as_visa_required(self):
+    def test_it_says_when_a_country_has_no_rule_yet(self):
+        found = services.person_regime(UserFactory(citizenship="CN"))
+        assert found == services.PersonRegime(services.NO_RULE, None)
+
+    def test_it_follows_a_visa_required_rule_that_staff_set(self):
+        CountryRule.objects.create(country="CN", regime=Regime.VISA_REQUIRED)
         found = services.person_regime(UserFactory(citizenship="CN"))
         assert found == services.PersonRegime(Regime.VISA_REQUIRED, None)
+
+    def test_it_reads_the_start_of_the_period_limit_from_the_rule(self):
+        CountryRule.objects.filter(country="DE").update(rolling_from=date(2024, 1, 1))
+        limits = services.person_regime(UserFactory(citizenship="DE")).limits
+        assert limits is not None and limits.rolling_from == date(2024, 1, 1)
 
     def test_it_knows_nothing_without_a_citizenship(self):
         assert services.person_regime(UserFactory(citizenship="")).limits is None
@@ -48,22 +61,47 @@ class TestRegime:
     def test_it_reads_limits_that_staff_changed(self):
         CountryRule.objects.filter(country="DE").update(single_stay_days=45, max_days=100)
         limits = services.person_regime(UserFactory(citizenship="DE")).limits
-        assert limits == rules.Limits(single_stay=45, window=180, max_days=100)
+        assert limits == rules.Limits(
+            single_stay=45, window=180, max_days=100, rolling_from=date(2023, 1, 27)
+        )
 
     def test_it_gives_a_regimes_limits_as_most_rules_have_them(self):
-        assert services.regime_limits("visa_free") == rules.VISA_FREE
-        assert services.regime_limits("eaeu") == rules.EAEU
+        start = date(2023, 1, 27)
+        assert services.regime_limits("visa_free") == replace(rules.VISA_FREE, rolling_from=start)
+        assert services.regime_limits("eaeu") == replace(rules.EAEU, rolling_from=start)
         CountryRule.objects.filter(regime="eaeu").update(max_days=80)
         assert services.regime_limits("eaeu").max_days == 80
 
-    def test_the_seed_has_the_eaeu_and_54_visa_free_countries(self):
+    def test_the_seed_has_the_eaeu_and_the_visa_free_countries(self):
         eaeu = set(CountryRule.objects.filter(regime="eaeu").values_list("country", flat=True))
         assert eaeu == {"AM", "BY", "KG", "RU"}
         visa_free = CountryRule.objects.filter(regime="visa_free")
-        assert visa_free.count() == 54
+        # The 54 of the unilateral list, and nine under CIS and bilateral agreements that had
+        # no rule at first (read as "visa required").
+        assert visa_free.count() == 54 + 9
         assert {"US", "JP", "MX", "AU", "NZ", "DE", "FR"} <= set(
             visa_free.values_list("country", flat=True)
         )
+        agreements = {
+            str(r.country): r.single_stay_days
+            for r in visa_free.filter(
+                country__in=["UZ", "TJ", "AZ", "GE", "UA", "MD", "MN", "BR", "AR"]
+            )
+        }
+        assert agreements == {
+            "AZ": 90,
+            "GE": 90,
+            "MD": 90,
+            "UA": 90,
+            "UZ": 30,
+            "TJ": 30,
+            "MN": 30,
+            "BR": 30,
+            "AR": 30,
+        }
+        assert set(CountryRule.objects.values_list("rolling_from", flat=True)) == {
+            date(2023, 1, 27)
+        }
         assert not CountryRule.objects.filter(country__in=["KZ", "CN"]).exists()
 
 

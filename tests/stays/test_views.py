@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from stays.models import CalendarFeed, Crossing
-from tests.factories import EmployerUserFactory, sponsor
+from stays.models import CalendarFeed, CountryRule, Crossing
+from tests.factories import EmployerUserFactory, UserFactory, sponsor
 
 from .factories import CrossingFactory, history
 
@@ -235,3 +235,38 @@ class TestEmployerView:
         applicant.sponsorships.update(status="ended")
         client.force_login(employer_user)
         assert client.get(url).status_code == 404
+
+
+class TestWhichRule:
+    """The page says the rule the ministry has set for the citizenship, or that none is set:
+    never "no limits apply" for a country without a rule (issue 14, point 15)."""
+
+    @pytest.mark.parametrize(
+        "country, says",
+        [
+            ("UZ", "(visa-free entry) you may stay up to 30 days at a time"),
+            ("UA", "(visa-free entry) you may stay up to 90 days at a time"),
+            ("RU", "(Eurasian Economic Union) you may stay up to 90 days at a time"),
+            ("CN", "The ministry has not yet set the entry rule for citizens of China"),
+        ],
+    )
+    def test_it_says_the_rule_for_the_citizenship(self, client, country, says, today):
+        person = UserFactory(citizenship=country)
+        client.force_login(person)
+        for url in (HISTORY, PLANNER):
+            html = " ".join(page(client.get(url)).split())
+            assert says in html
+            assert "do not apply" not in html
+
+    def test_it_says_a_visa_is_needed_where_the_ministry_says_so(self, client, today):
+        CountryRule.objects.create(country="CN", regime="visa_required")
+        client.force_login(UserFactory(citizenship="CN"))
+        html = " ".join(page(client.get(HISTORY)).split())
+        assert "Under the ministry's rules, citizens of China need a visa" in html
+        dashboard = " ".join(page(client.get(reverse("portal:dashboard"), follow=True)).split())
+        assert "Under the ministry's rules your citizenship needs a visa" in dashboard
+
+    def test_the_dashboard_says_when_no_rule_is_set(self, client, today):
+        client.force_login(UserFactory(citizenship="CN"))
+        dashboard = " ".join(page(client.get(reverse("portal:dashboard"), follow=True)).split())
+        assert "has not yet set the entry rule for your citizenship" in dashboard

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from portal.core import clock
 from stays import services as stays
-from stays.models import Crossing
+from stays.models import CountryRule, Crossing
 from stays.rules import Period
 from tests.stays.factories import history
 from verification import services
@@ -136,12 +136,16 @@ def test_today_is_allowed(client, applicant, stays_of_alice):
 
 
 def test_without_limits_there_is_no_statement(client, applicant):
-    applicant.citizenship = "CN"  # no country rule: a visa sets the stay
+    applicant.citizenship = "CN"  # no country rule yet: not "no limits apply"
     applicant.save()
     client.force_login(applicant)
     response = _issue(client, clock.today())
     assert response.status_code == 200
-    assert "The short-stay limits do not apply" in response.content.decode()
+    assert "has not yet set the entry rule for your citizenship" in response.content.decode()
+    CountryRule.objects.create(country="CN", regime="visa_required")
+    response = _issue(client, clock.today())
+    assert response.status_code == 200
+    assert "your citizenship needs a visa" in response.content.decode()
 
 
 def test_permit_periods_that_exempt_days_are_on_the_statement(applicant, reviewer, on):
