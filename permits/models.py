@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -69,6 +70,11 @@ def passport_problem(expiry: date | None, on: date) -> str | None:
     """Why a passport expiring on ``expiry`` cannot be used for an application made ``on``."""
     if expiry is None:
         return str(_("Enter the passport's expiry date."))
+    if expiry < on:
+        return str(
+            _("This passport expired on %(date)s. Apply with a valid passport.")
+            % {"date": date_format(expiry, "DATE_FORMAT")}
+        )
     if expiry <= on + timedelta(days=PASSPORT_MIN_DAYS):
         return str(
             _(

@@ -14,6 +14,20 @@ from .models import Employer, User, validate_bin
 from .uploads import validate_upload
 
 
+# Citizens of Kazakhstan need no residence permit, and the stay limits are not theirs.
+HOME_COUNTRY = "KZ"
+
+
+def foreign_citizenship(field: Any) -> None:
+    """Make ``field`` (a citizenship choice) a foreign professional's: every country but
+    Kazakhstan, and, if Kazakhstan is sent anyway, a message that says why it is not taken."""
+    field.choices = [(code, name) for code, name in field.choices if code != HOME_COUNTRY]
+    field.error_messages["invalid_choice"] = _(
+        "Choose your citizenship from the list. Kazakhstan is not on it: its citizens need no "
+        "residence permit."
+    )
+
+
 class _CrispyMixin:
     def _init_helper(self) -> None:
         self.helper = FormHelper()
@@ -81,6 +95,7 @@ class ApplicantSignupForm(_SignupBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["citizenship"].required = True
+        foreign_citizenship(self.fields["citizenship"])
 
 
 def _verified(bin_: str) -> Employer | None:
@@ -182,6 +197,8 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
+        if self.instance.kind == User.Kind.APPLICANT:
+            foreign_citizenship(self.fields["citizenship"])
 
 
 class InviteForm(forms.Form):

@@ -53,7 +53,9 @@ class TestParse:
             ("entry,exit\n2025-01-01\n", RowError(2, "", "Expected 2 values, found 1.")),
             (
                 "entry,exit\n2025-01-01,2025-02-30\n",
-                RowError(2, "exit", "“2025-02-30” is not a date: write it as YYYY-MM-DD."),
+                RowError(
+                    2, "exit", "“2025-02-30” is not a date: write it as YYYY-MM-DD or DD.MM.YYYY."
+                ),
             ),
             ("entry,exit\n,2025-01-01\n", RowError(2, "entry", "The entry date is required.")),
             ('entry,exit\n"2025-01-01,2025\n', None),
@@ -65,12 +67,17 @@ class TestParse:
         if error is not None:
             assert errors[0] == error
         else:
-            assert errors[0].message.startswith("Malformed CSV")
+            assert errors[0].message.startswith("Line 2 is not a CSV line")
 
     def test_it_names_a_line_that_is_not_utf8(self):
-        _, errors = csv_import.parse(b"entry,exit\n2025-01-01,\n2025-02-01,\xff\n")
+        _, errors = csv_import.parse(b"entry,exit\n2025-01-01,\n2025-02-01,\x99\n")
         assert errors == [
-            RowError(3, "", "This line is not UTF-8 text: save the file as “CSV UTF-8”.")
+            RowError(
+                3,
+                "",
+                "The file is not UTF-8 text (line 3). Save it as “CSV UTF-8” from your "
+                "spreadsheet program and upload it again.",
+            )
         ]
 
     def test_it_reports_every_bad_line_not_only_the_first(self):
