@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Employer, User, validate_bin
 from .uploads import validate_upload
 
-
 # Citizens of Kazakhstan need no residence permit, and the stay limits are not theirs.
 HOME_COUNTRY = "KZ"
 

@@ -108,11 +108,14 @@ class CSVTable:
             for cells in self._reader:
                 if not _blank(cells):
                     yield cells
-        except csv.Error as error:
+        except csv.Error:
             line = self._reader.line_num or 1
             raise FileProblem(
-                _("Line %(line)d is not a CSV line (%(error)s). Check its quotation marks.")
-                % {"line": line, "error": error},
+                _(
+                    "Line %(line)d is not a CSV line: check its quotation marks (a cell that "
+                    "opens a quotation mark must close it)."
+                )
+                % {"line": line},
                 line,
             ) from None
 

@@ -67,7 +67,7 @@ class TestParse:
         if error is not None:
             assert errors[0] == error
         else:
-            assert errors[0].message.startswith("Line 2 is not a CSV line")
+            assert errors[0].message.startswith("Line 3 is not a CSV line")
 
     def test_it_names_a_line_that_is_not_utf8(self):
         _, errors = csv_import.parse(b"entry,exit\n2025-01-01,\n2025-02-01,\x99\n")
@@ -132,6 +132,73 @@ class TestApplicantImport:
         client.force_login(applicant)
         response = client.post(IMPORT, {"file": upload(b"entry,exit\n" + b" " * (1024 * 1024))})
         assert response.status_code == 400 and "larger than 1 MB" in response.content.decode()
+
+
+class TestFilesAsPeopleSaveThem:
+    """Through the page, files as Excel and other programs save them."""
+
+    def test_it_imports_what_a_russian_excel_saves(self, client, applicant, today):
+        # A blank (separators only) line before the header, semicolons, DD.MM.YYYY dates, the
+        # empty columns Excel leaves after the last one, and a CRLF line end.
+        data = (
+            ";;;;\r\n"
+            "entry;exit;note;;\r\n"
+            "10.01.2025;20.01.2025;конференция;;\r\n"
+            ";;;;\r\n"
+            "1.3.2025;;;;\r\n"
+        )
+        client.force_login(applicant)
+        response = client.post(IMPORT, {"file": upload(data)})
+        assert response.status_code == 302, response.content.decode()
+        stays = list(Crossing.objects.filter(person=applicant).values_list("entry", "exit", "note"))
+        assert sorted(stays) == [
+            (d("2025-01-10"), d("2025-01-20"), "конференция"),
+            (d("2025-03-01"), None, ""),
+        ]
+
+    def test_it_counts_lines_as_an_editor_does_after_a_blank_first_line(
+        self, client, applicant, today
+    ):
+        client.force_login(applicant)
+        response = client.post(IMPORT, {"file": upload("\nentry,exit\n2025-03-01,2025-02-01\n")})
+        assert response.status_code == 400
+        assert "<td>3</td><td>exit</td>" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("language", "words"),
+        [
+            ("ru", "Файл сохранён в кодировке Windows-1251"),
+            ("kk", "Файл Windows кириллицасының кодтауында (Windows-1251) сақталған"),
+            ("en", "The file is saved in the Windows Cyrillic encoding (Windows-1251)"),
+        ],
+    )
+    def test_it_answers_a_windows_1251_file_with_what_to_do(
+        self, client, applicant, today, language, words
+    ):
+        applicant.preferred_language = language
+        applicant.save()
+        client.force_login(applicant)
+        data = "entry;exit;note\n10.01.2025;20.01.2025;командировка в Алматы\n"
+        response = client.post(IMPORT, {"file": upload(data, encoding="cp1251")})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert words in html and "CSV UTF-8" in html
+        assert "UnicodeDecodeError" not in html
+        assert not Crossing.objects.exists()
+
+    def test_a_header_without_stays_imports_nothing_and_says_so(self, client, applicant, today):
+        client.force_login(applicant)
+        response = client.post(IMPORT, {"file": upload("\n\nentry,exit,note\n")})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "<td>4</td><td>—</td><td>The file has no stays after its header line.</td>" in html
+
+    def test_a_long_note_says_how_long_it_is(self, client, applicant, today):
+        client.force_login(applicant)
+        response = client.post(
+            IMPORT, {"file": upload("entry,exit,note\n2025-01-10,2025-01-20," + "x" * 230)}
+        )
+        assert "The note has 230 characters; at most 200 fit." in response.content.decode()
 
 
 class TestEmployerImport:
