@@ -80,6 +80,16 @@ class SphereWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class YearsWidget(widgets.IntegerWidget):
+    """A whole number of years; anything else is an error on its column, in words."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ArithmeticError, ValueError):
+            raise ValueError(_("Write the years as a whole number, such as 3.")) from None
+
+
 def _as_code(value: Any) -> str:
     # Spreadsheets turn a code such as 2512 into the number 2512.0.
     if isinstance(value, float) and value.is_integer():
@@ -89,6 +99,9 @@ def _as_code(value: Any) -> str:
 
 class ProfessionResource(resources.ModelResource):
     sphere = fields.Field(attribute="sphere", column_name="sphere", widget=SphereWidget())
+    min_experience_years = fields.Field(
+        attribute="min_experience_years", column_name="min_experience_years", widget=YearsWidget()
+    )
 
     class Meta:
         model = Profession
@@ -123,7 +136,7 @@ class ProfessionResource(resources.ModelResource):
             column: value for column, value in row.items() if spreadsheets.is_formula(value)
         }
         for column, value in row.items():
-            row[column] = restore_cell(value)
+            row[column] = None if column in self._formulas else restore_cell(value)
         if "code" in row:
             row["code"] = _as_code(row["code"])
 
