@@ -67,7 +67,7 @@ class TestParse:
         if error is not None:
             assert errors[0] == error
         else:
-            assert errors[0].message.startswith("Line 3 is not a CSV line")
+            assert errors[0].message.startswith("Line 2 is not a CSV line")
 
     def test_it_names_a_line_that_is_not_utf8(self):
         _, errors = csv_import.parse(b"entry,exit\n2025-01-01,\n2025-02-01,\x99\n")
