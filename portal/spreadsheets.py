@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -34,8 +35,7 @@ from import_export.formats import base_formats
 from .csvsafe import safe_value
 
 DELIMITERS = (",", ";")
-# Bytes of the Cyrillic letters in Windows-1251 (А..я, Ё, ё, and the Ukrainian/Belarusian ones).
-_CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {0xA8, 0xB8, 0xAA, 0xBA, 0xAF, 0xBF, 0xB2, 0xB3}
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 
 
 class FileProblem(Exception):
@@ -53,8 +53,7 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        non_ascii = [byte for byte in data if byte >= 0x80]
-        if non_ascii and sum(byte in _CP1251_LETTERS for byte in non_ascii) >= 0.8 * len(non_ascii):
+        if _looks_like_windows_cyrillic(data):
             raise FileProblem(
                 _(
                     "The file is saved in the Windows Cyrillic encoding (Windows-1251), which "
@@ -72,6 +71,15 @@ def decode(data: bytes) -> str:
             % {"line": line},
             line,
         ) from None
+
+
+def _looks_like_windows_cyrillic(data: bytes) -> bool:
+    # Read as Windows-1251, Russian text is words of Cyrillic letters; Latin-1 German or
+    # French read so gives lone Cyrillic letters inside Latin words ("MьLLER", "cafй").
+    words = _CYRILLIC_WORD.findall(data.decode("cp1251", errors="replace"))
+    letters = sum(len(word) for word in words)
+    in_words = sum(len(word) for word in words if len(word) > 1)
+    return letters > 1 and in_words >= 0.8 * letters
 
 
 def _blank(cells: Sequence[Any]) -> bool:

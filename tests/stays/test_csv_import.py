@@ -80,6 +80,14 @@ class TestParse:
             )
         ]
 
+    def test_it_tells_windows_cyrillic_from_other_encodings(self):
+        russian = "entry,exit,note\n2025-01-01,,командировка\n".encode("cp1251")
+        german = "entry,exit,note\n2025-01-01,,Müller-Lüdenscheidt\n".encode("latin-1")
+        _, errors = csv_import.parse(russian)
+        assert errors[0].message.startswith("The file is saved in the Windows Cyrillic encoding")
+        _, errors = csv_import.parse(german)
+        assert errors[0].message.startswith("The file is not UTF-8 text (line 2).")
+
     def test_it_reports_every_bad_line_not_only_the_first(self):
         _, errors = csv_import.parse("entry,exit\nx,\n2025-01-01,y\n2025-01-05,2025-01-06\n,\n")
         assert [(e.line, e.field) for e in errors] == [(2, "entry"), (3, "exit")]
