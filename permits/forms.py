@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.clock import today
+from portal.core.countries import foreign_citizenship
 from portal.core.uploads import validate_upload
 from portal.organisations.models import validate_bin
 from professions.models import Profession
@@ -43,6 +44,10 @@ class PersonalForm(_StepForm):
         model = Application
         fields = ["full_name", "date_of_birth", "citizenship", "phone", "address_in_kazakhstan"]
         widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        foreign_citizenship(self.fields["citizenship"])
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -118,6 +119,11 @@ def passport_problem(expiry: date | None, on: date, *, margin_days: int) -> str 
     must be valid for more than ``margin_days`` days after (``PermitRules``)."""
     if expiry is None:
         return str(_("Enter the passport's expiry date."))
+    if expiry < on:
+        return str(
+            _("This passport expired on %(date)s. Apply with a valid passport.")
+            % {"date": date_format(expiry, "DATE_FORMAT")}
+        )
     if expiry <= on + timedelta(days=margin_days):
         return str(
             _(

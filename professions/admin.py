@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportModelAdmin
 from modeltranslation.admin import TranslationAdmin
 
+from portal.core import spreadsheets
 from portal.core.csvsafe import SafeCSV, SafeXLSX
 
 from . import access, services
 from .forms import OrderForm
 from .models import Profession, Sphere
-from .resources import ProfessionResource
+from .resources import IMPORT_FORMATS, ProfessionResource
 
 
 @admin.register(Sphere)
@@ -64,8 +65,10 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Profession)
 class ProfessionAdmin(ImportExportModelAdmin, TranslationAdmin):
     resource_classes = [ProfessionResource]
-    # Neutralised against formulae on export (portal/core/csvsafe.py).
-    formats = [SafeCSV, SafeXLSX]
+    # Neutralised against formulae on export (portal/core/csvsafe.py); read as a person's
+    # spreadsheet on import (portal/core/spreadsheets.py), in the same order (CSV, then XLSX).
+    export_formats = [SafeCSV, SafeXLSX]
+    import_formats = IMPORT_FORMATS
     # Kept in the default storage, not a local temp folder: the confirmation may reach another
     # web process than the preview did.
     tmp_storage_class = "import_export.tmp_storages.MediaStorage"
@@ -132,6 +135,18 @@ class ProfessionAdmin(ImportExportModelAdmin, TranslationAdmin):
         return access.can_export(request.user)
 
     # --- Import ---------------------------------------------------------------------------
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        # What is wrong with the file and what to do, not the name of a Python exception.
+        if isinstance(e, spreadsheets.FileProblem):
+            message = e.message
+        else:
+            message = _(
+                "This file cannot be read as %(format)s. Choose the format the file is in "
+                "(CSV or XLSX) in the list, or save the file again from your spreadsheet "
+                "program as “CSV UTF-8” or as an Excel workbook (.xlsx)."
+            ) % {"format": _format_name(form)}
+        form.add_error("import_file", message)
 
     def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
@@ -229,6 +244,13 @@ class ProfessionAdmin(ImportExportModelAdmin, TranslationAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "professions/admin/order_form.html", context)
+
+
+def _format_name(form: Any) -> str:
+    try:
+        return IMPORT_FORMATS[int(form.cleaned_data["format"])]().get_title().upper()
+    except (KeyError, ValueError, IndexError):
+        return "CSV"
 
 
 def _order(number: str, date: Any) -> str:

@@ -1,8 +1,12 @@
 """CSV/XLSX import and export of the catalogue (django-import-export, used by the admin).
 
-A file is all or nothing: when any row is invalid (a code twice in the file, no English title,
-an unknown sphere, ...) the preview names each bad row and field, and nothing is saved, neither
-in the preview nor on confirmation. Rows are matched to existing professions by code, so a file
+A file is read as a person's spreadsheet is (``portal/core/spreadsheets.py``: UTF-8, comma or
+semicolon, blank lines and empty trailing columns skipped); a file that cannot be read, or whose
+header names unknown columns or no ``code``, is refused with what to do (``CatalogueCSV``,
+``CatalogueXLSX``). A file is all or nothing: when any row is invalid (a code twice in the
+file, a title missing in Kazakh, Russian or English, an unknown sphere, a formula instead of a
+value, ...) the preview names each bad row and field, and nothing is saved, neither in the
+preview nor on confirmation. Rows are matched to existing professions by code, so a file
 exported, edited and imported again updates the catalogue.
 """
 
@@ -15,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from portal.core import spreadsheets
 from portal.core.csvsafe import restore_cell
 
 from .models import Profession, Sphere
@@ -38,6 +43,23 @@ COLUMNS = (
 )
 
 
+# Every title is required: the catalogue is read in Kazakh, Russian and English.
+REQUIRED_TITLES = ("title_kk", "title_ru", "title_en")
+
+
+class CatalogueCSV(spreadsheets.CSVImport):
+    columns = COLUMNS
+    required = ("code",)
+
+
+class CatalogueXLSX(spreadsheets.XLSXImport):
+    columns = COLUMNS
+    required = ("code",)
+
+
+IMPORT_FORMATS = [CatalogueCSV, CatalogueXLSX]
+
+
 class SphereWidget(widgets.ForeignKeyWidget):
     """A sphere by its short name (slug); an unknown one is an error on the "sphere" column."""
 
@@ -58,6 +80,16 @@ class SphereWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
+class YearsWidget(widgets.IntegerWidget):
+    """A whole number of years; anything else is an error on its column, in words."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        try:
+            return super().clean(value, row, **kwargs)
+        except (ArithmeticError, ValueError):
+            raise ValueError(_("Write the years as a whole number, such as 3.")) from None
+
+
 def _as_code(value: Any) -> str:
     # Spreadsheets turn a code such as 2512 into the number 2512.0.
     if isinstance(value, float) and value.is_integer():
@@ -67,6 +99,9 @@ def _as_code(value: Any) -> str:
 
 class ProfessionResource(resources.ModelResource):
     sphere = fields.Field(attribute="sphere", column_name="sphere", widget=SphereWidget())
+    min_experience_years = fields.Field(
+        attribute="min_experience_years", column_name="min_experience_years", widget=YearsWidget()
+    )
 
     class Meta:
         model = Profession
@@ -95,9 +130,13 @@ class ProfessionResource(resources.ModelResource):
         }
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        # A cell our export quoted against formulae ("'- ...") comes back as it was.
+        # A formula is refused at its cell (import_instance); a cell our export quoted against
+        # formulae ("'- ...") comes back as it was.
+        self._formulas = {
+            column: value for column, value in row.items() if spreadsheets.is_formula(value)
+        }
         for column, value in row.items():
-            row[column] = restore_cell(value)
+            row[column] = None if column in self._formulas else restore_cell(value)
         if "code" in row:
             row["code"] = _as_code(row["code"])
 
@@ -117,9 +156,18 @@ class ProfessionResource(resources.ModelResource):
                     code="duplicate_code",
                 )
             )
-        if not (instance.title_en or "").strip() and "title_en" not in errors:
-            errors["title_en"] = [
-                ValidationError(_("The English title is required."), code="title_en_missing")
+        missing = {
+            "title_kk": _("The Kazakh title is required."),
+            "title_ru": _("The Russian title is required."),
+            "title_en": _("The English title is required."),
+        }
+        for column in REQUIRED_TITLES:
+            if not (getattr(instance, column) or "").strip() and column not in errors:
+                errors[column] = [ValidationError(missing[column], code=f"{column}_missing")]
+        # A formula is the one thing wrong with its cell, whatever its text made of the value.
+        for column, formula in getattr(self, "_formulas", {}).items():
+            errors[column] = [
+                ValidationError(spreadsheets.formula_message(formula), code="formula")
             ]
         if errors:
             raise ValidationError(errors)

@@ -9,8 +9,6 @@ line number and column, and nothing is written while any line is wrong.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,18 +19,20 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.access import role_of
 from portal.accounts.models import User
-from portal.core import clock
+from portal.core import clock, spreadsheets
 
 from . import access, problems, rules, services
 from .models import Crossing
 
 MAX_ROWS = 5000
+NOTE_MAX_CHARS = Crossing._meta.get_field("note").max_length or 200
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: ``line`` 1 is the header; ``field`` is a column name, or "" for the line."""
+    """One problem at a line of the file as an editor numbers it; ``field`` is a column name,
+    or "" for the whole line."""
 
     line: int
     field: str
@@ -66,6 +66,11 @@ class ImportResult:
 
 
 def parse_date(text: str) -> date | None:
+    """A date as people write it: ``2024-03-01`` or ``01.03.2024`` (``1.3.2024``); else None.
+
+    The one reader of typed dates for the stays CSV and ``manage.py check_stays --on``.
+    """
+    text = text.strip()
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -74,64 +79,46 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-def _decode(data: bytes) -> tuple[str | None, RowError | None]:
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, RowError(
-            line, "", _("This line is not UTF-8 text: save the file as “CSV UTF-8”.")
-        )
-
-
 def parse(
     data: bytes | str,
     *,
     required: Sequence[str] = ("entry", "exit"),
     optional: Sequence[str] = ("note",),
     max_rows: int = MAX_ROWS,
+    allow_empty: bool = False,
 ) -> tuple[list[Row], list[RowError]]:
-    """Rows and errors of a CSV file; every line is read, so every error is reported."""
-    if isinstance(data, bytes):
-        text, error = _decode(data)
-        if error is not None:
-            return [], [error]
-        assert text is not None
-    else:
-        text = data
-    if not text.strip():
-        return [], [RowError(1, "", _("The file is empty."))]
-    first = text.lstrip("\ufeff").splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    """Rows and errors of a CSV file; every line is read, so every error is reported.
+
+    The file is read as ``portal.core.spreadsheets.CSVTable`` reads a person's table (UTF-8, comma
+    or semicolon, blank lines and Excel's empty trailing columns skipped). A header with no
+    stays under it is an error (nothing to import) unless ``allow_empty``: then it is a
+    history with no stays.
+    """
     rows: list[Row] = []
     errors: list[RowError] = []
     try:
-        header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
+        table = spreadsheets.CSVTable(data)
+        header = [name.lower() for name in table.header]
         known = [*required, *optional]
+        at = table.header_line
         for name in header:
             if name not in known:
                 errors.append(
                     RowError(
-                        1,
+                        at,
                         name,
                         _("Unknown column. The columns are: %(columns)s.")
                         % {"columns": ", ".join(known)},
                     )
                 )
-        missing = [name for name in required if name not in header]
-        for name in missing:
-            errors.append(RowError(1, name, _("This column is missing from the header line.")))
+        for name in required:
+            if name not in header:
+                errors.append(RowError(at, name, _("This column is missing from the header line.")))
         if len(set(header)) != len(header):
-            errors.append(RowError(1, "", _("A column appears twice in the header line.")))
+            errors.append(RowError(at, "", _("A column appears twice in the header line.")))
         if errors:
             return [], errors
-        count = 0
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            count += 1
+        for count, (line, values) in enumerate(table, 1):
             if count > max_rows:
                 errors.append(
                     RowError(line, "", _("Too many lines: at most %(n)d.") % {"n": max_rows})
@@ -141,12 +128,10 @@ def parse(
             errors.extend(row_errors)
             if row is not None:
                 rows.append(row)
-    except csv.Error as error:
-        errors.append(
-            RowError(reader.line_num or 1, "", _("Malformed CSV: %(error)s") % {"error": error})
-        )
-    if not rows and not errors:
-        errors.append(RowError(2, "", _("The file has no stays after its header line.")))
+        if not rows and not errors and not allow_empty:
+            errors.append(RowError(at + 1, "", _("The file has no stays after its header line.")))
+    except spreadsheets.FileProblem as problem:
+        errors.append(RowError(problem.line, "", problem.message))
     return rows, errors
 
 
@@ -176,7 +161,8 @@ def _row(line: int, header: list[str], values: list[str]) -> tuple[Row | None, l
                 RowError(
                     line,
                     name,
-                    _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": raw[:40]},
+                    _("“%(value)s” is not a date: write it as YYYY-MM-DD or DD.MM.YYYY.")
+                    % {"value": raw[:40]},
                 )
             )
         dates[name] = parsed
@@ -184,8 +170,15 @@ def _row(line: int, header: list[str], values: list[str]) -> tuple[Row | None, l
     if "person" in header and not person:
         errors.append(RowError(line, "person", _("The person's e-mail address is required.")))
     note = cells.get("note", "")
-    if len(note) > 200:
-        errors.append(RowError(line, "note", _("The note is longer than 200 characters.")))
+    if len(note) > NOTE_MAX_CHARS:
+        errors.append(
+            RowError(
+                line,
+                "note",
+                _("The note has %(count)d characters; at most %(limit)d fit. Shorten it.")
+                % {"count": len(note), "limit": NOTE_MAX_CHARS},
+            )
+        )
     entry = dates["entry"]
     if errors or entry is None:
         return None, errors

@@ -11,6 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.core.countries import foreign_citizenship
 from portal.core.uploads import validate_upload
 from portal.organisations.models import Employer, validate_bin
 
@@ -82,6 +83,7 @@ class ApplicantSignupForm(_SignupBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["citizenship"].required = True
+        foreign_citizenship(self.fields["citizenship"])
 
 
 def _verified(bin_: str) -> Employer | None:
@@ -183,6 +185,8 @@ class ProfileForm(_CrispyMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
+        if self.instance.kind == User.Kind.APPLICANT:
+            foreign_citizenship(self.fields["citizenship"])
 
 
 class InviteForm(forms.Form):

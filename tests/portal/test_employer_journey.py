@@ -120,4 +120,4 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
     page = client.get(reverse("portal:employer_dashboard")).content.decode()
     assert application.permit.number in page
     inbox = client.get(reverse("portal:inbox")).content.decode()
-    assert "RP-" in inbox, inbox[inbox.find("<main"):inbox.find("<main") + 3000]
+    assert "RP-" in inbox, inbox[inbox.find("<main") : inbox.find("<main") + 3000]

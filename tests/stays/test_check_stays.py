@@ -141,13 +141,16 @@ def test_it_refuses_a_missing_file_and_a_bad_date(tmp_path):
         call_command("check_stays", str(path), "--regime", "eaeu", "--on", "2024-13-01")
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, **environ: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "SECRET_KEY": os.environ.get("SECRET_KEY", "tests-only-secret-key"),
     }
     env.pop("DEBUG", None)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        env.pop(name, None)
+    env.update(environ)
     return subprocess.run(
         [sys.executable, "manage.py", "check_stays", *args],
         cwd=ROOT,
@@ -171,3 +174,57 @@ def test_it_runs_as_a_command_line_program(tmp_path):
     bad.write_text("entry,exit\n2024-01-01,2024-01-10\n2024-01-05,2024-01-20\n")
     done = _run(str(bad), "--regime", "eaeu", "--on", "2024-09-08")
     assert done.returncode != 0 and "line 3" in done.stderr and not done.stdout
+
+
+# --- Files and dates as people write them ----------------------------------------------------
+
+
+def test_it_reads_the_web_imports_file(tmp_path):
+    # What the stays page takes, check_stays takes: a blank first line, the note column,
+    # semicolons, DD.MM.YYYY dates, Excel's empty trailing columns.
+    path = tmp_path / "stays.csv"
+    path.write_text("\nentry;exit;note;;\n01.01.2024;10.01.2024;conference;;\n")
+    answer = check(path, "visa_free", "01.02.2024")
+    assert answer["on"] == "2024-02-01" and answer["days_in_window"] == 10
+
+
+@pytest.mark.parametrize("text", ["entry,exit\n", "entry,exit,note\n\n", "\nentry;exit\n;\n"])
+def test_a_history_with_no_stays_is_0_days_used(tmp_path, text):
+    path = tmp_path / "empty.csv"
+    path.write_text(text)
+    answer = check(path, "eaeu", "2024-06-01")
+    assert answer["days_in_window"] == 0 and answer["days_remaining"] == 90
+    assert not answer["in_country"] and answer["violations"] == []
+
+
+def test_a_bad_date_is_a_message_in_the_readers_language(tmp_path):
+    path = write_csv(tmp_path, [["2024-01-01", None]])
+    with pytest.raises(CommandError) as caught:
+        call_command("check_stays", str(path), "--regime", "eaeu", "--on", "1/3/2024")
+    assert str(caught.value) == (
+        "--on: “1/3/2024” is not a date; write it as YYYY-MM-DD or DD.MM.YYYY."
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "check_stays", str(path), "--regime", "eaeu", "--on", "31.02.2024", "--language", "kk"
+        )
+    assert str(caught.value) == (
+        "--on: «31.02.2024» күн емес; оны ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ пішімінде жазыңыз."
+    )
+
+
+def test_from_a_terminal_a_bad_date_is_an_error_message_not_a_traceback(tmp_path):
+    path = write_csv(tmp_path, [["2024-01-01", None]])
+    done = _run(str(path), "--regime", "eaeu", "--on", "2024-13-01")
+    assert done.returncode == 1 and not done.stdout
+    assert "“2024-13-01” is not a date" in done.stderr and "Traceback" not in done.stderr
+
+    # In the terminal's language when the portal has it.
+    done = _run(str(path), "--regime", "eaeu", "--on", "2024-13-01", LANG="ru_RU.UTF-8")
+    assert done.returncode == 1
+    assert "«2024-13-01» не является датой" in done.stderr and "Traceback" not in done.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("entry,exit\n2024-01-10,2024-01-01\n")
+    done = _run(str(bad), "--regime", "eaeu", "--on", "2024-06-01", LANG="kk_KZ.UTF-8")
+    assert done.returncode == 1
+    assert "2-жол, exit: Кету күні келу күнінен бұрын." in done.stderr, done.stderr

@@ -54,7 +54,9 @@ class TestParse:
             ("entry,exit\n2025-01-01\n", RowError(2, "", "Expected 2 values, found 1.")),
             (
                 "entry,exit\n2025-01-01,2025-02-30\n",
-                RowError(2, "exit", "“2025-02-30” is not a date: write it as YYYY-MM-DD."),
+                RowError(
+                    2, "exit", "“2025-02-30” is not a date: write it as YYYY-MM-DD or DD.MM.YYYY."
+                ),
             ),
             ("entry,exit\n,2025-01-01\n", RowError(2, "entry", "The entry date is required.")),
             ('entry,exit\n"2025-01-01,2025\n', None),
@@ -66,13 +68,26 @@ class TestParse:
         if error is not None:
             assert errors[0] == error
         else:
-            assert errors[0].message.startswith("Malformed CSV")
+            assert errors[0].message.startswith("Line 2 is not a CSV line")
 
     def test_it_names_a_line_that_is_not_utf8(self):
-        _, errors = csv_import.parse(b"entry,exit\n2025-01-01,\n2025-02-01,\xff\n")
+        _, errors = csv_import.parse(b"entry,exit\n2025-01-01,\n2025-02-01,\x99\n")
         assert errors == [
-            RowError(3, "", "This line is not UTF-8 text: save the file as “CSV UTF-8”.")
+            RowError(
+                3,
+                "",
+                "The file is not UTF-8 text (line 3). Save it as “CSV UTF-8” from your "
+                "spreadsheet program and upload it again.",
+            )
         ]
+
+    def test_it_tells_windows_cyrillic_from_other_encodings(self):
+        russian = "entry,exit,note\n2025-01-01,,командировка\n".encode("cp1251")
+        german = "entry,exit,note\n2025-01-01,,Müller-Lüdenscheidt\n".encode("latin-1")
+        _, errors = csv_import.parse(russian)
+        assert errors[0].message.startswith("The file is saved in the Windows Cyrillic encoding")
+        _, errors = csv_import.parse(german)
+        assert errors[0].message.startswith("The file is not UTF-8 text (line 2).")
 
     def test_it_reports_every_bad_line_not_only_the_first(self):
         _, errors = csv_import.parse("entry,exit\nx,\n2025-01-01,y\n2025-01-05,2025-01-06\n,\n")
@@ -126,6 +141,75 @@ class TestApplicantImport:
         client.force_login(applicant)
         response = client.post(IMPORT, {"file": upload(b"entry,exit\n" + b" " * (1024 * 1024))})
         assert response.status_code == 200 and "larger than 1 MB" in response.content.decode()
+
+
+class TestFilesAsPeopleSaveThem:
+    """Through the page, files as Excel and other programs save them."""
+
+    def test_it_imports_what_a_russian_excel_saves(self, client, applicant, today):
+        # A blank (separators only) line before the header, semicolons, DD.MM.YYYY dates, the
+        # empty columns Excel leaves after the last one, and a CRLF line end.
+        data = (
+            ";;;;\r\n"
+            "entry;exit;note;;\r\n"
+            "10.01.2025;20.01.2025;конференция;;\r\n"
+            ";;;;\r\n"
+            "1.3.2025;;;;\r\n"
+        )
+        client.force_login(applicant)
+        response = client.post(IMPORT, {"file": upload(data)})
+        assert response.status_code == 302, response.content.decode()
+        stays = list(Crossing.objects.filter(person=applicant).values_list("entry", "exit", "note"))
+        assert sorted(stays) == [
+            (d("2025-01-10"), d("2025-01-20"), "конференция"),
+            (d("2025-03-01"), None, ""),
+        ]
+
+    def test_it_counts_lines_as_an_editor_does_after_a_blank_first_line(
+        self, client, applicant, today
+    ):
+        client.force_login(applicant)
+        response = client.post(IMPORT, {"file": upload("\nentry,exit\n2025-03-01,2025-02-01\n")})
+        assert response.status_code == 200
+        assert "<td>3</td><td>exit</td>" in _bare_cells(response.content.decode())
+
+    @pytest.mark.parametrize(
+        ("language", "words"),
+        [
+            ("ru", "Файл сохранён в кодировке Windows-1251"),
+            ("kk", "Файл Windows кириллицасының кодтауында (Windows-1251) сақталған"),
+            ("en", "The file is saved in the Windows Cyrillic encoding (Windows-1251)"),
+        ],
+    )
+    def test_it_answers_a_windows_1251_file_with_what_to_do(
+        self, client, applicant, today, language, words
+    ):
+        applicant.preferred_language = language
+        applicant.save()
+        client.force_login(applicant)
+        data = "entry;exit;note\n10.01.2025;20.01.2025;командировка в Алматы\n"
+        response = client.post(IMPORT, {"file": upload(data, encoding="cp1251")})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert words in html and "CSV UTF-8" in html
+        assert "UnicodeDecodeError" not in html
+        assert not Crossing.objects.exists()
+
+    def test_a_header_without_stays_imports_nothing_and_says_so(self, client, applicant, today):
+        client.force_login(applicant)
+        response = client.post(IMPORT, {"file": upload("\n\nentry,exit,note\n")})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<td>4</td><td>—</td><td>The file has no stays after its header line.</td>" in (
+            _bare_cells(html)
+        )
+
+    def test_a_long_note_says_how_long_it_is(self, client, applicant, today):
+        client.force_login(applicant)
+        response = client.post(
+            IMPORT, {"file": upload("entry,exit,note\n2025-01-10,2025-01-20," + "x" * 230)}
+        )
+        assert "The note has 230 characters; at most 200 fit." in response.content.decode()
 
 
 class TestEmployerImport:
@@ -196,3 +280,8 @@ class TestEmployerImport:
         )
         assert response.status_code == 403
         assert not Crossing.objects.exists()
+
+
+def _bare_cells(html: str) -> str:
+    """The page with its table cells' attributes (the phone layout's labels) left out."""
+    return re.sub(r"<td [^>]*>", "<td>", html)
