@@ -9,9 +9,17 @@ class PortalConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from . import auth, checks  # noqa: F401  (checks registers itself)
+        import django_countries
+        from django.contrib.admin.templatetags import admin_list
+
+        from . import admin_site, auth, checks, countries  # noqa: F401  (checks registers itself)
 
         auth.connect()
+        # django-countries sorts its lists with the module's ``sort_key`` (ASCII letters only,
+        # which leaves Cyrillic names unsorted): sort by the active language's alphabet instead.
+        django_countries.sort_key = countries.sort_key
+        # The admin's yes/no icons say "True"/"False" in English: say "Иә"/"Жоқ", "Да"/"Нет".
+        admin_list._boolean_icon = admin_site.boolean_icon
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

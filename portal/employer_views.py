@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from permits.states import Status
@@ -238,22 +239,23 @@ def colleague_join(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "portal/colleague_join.html", {"form": form, "invitation": invitation})
 
 
+# The header row, in the reader's language: the file is opened in a spreadsheet, not parsed.
 STAFF_CSV_COLUMNS = [
-    "name",
-    "email",
-    "citizenship",
-    "profession",
-    "application",
-    "status",
-    "submitted",
-    "decided",
-    "permit",
-    "permit_valid_until",
-    "passport_expiry",
-    "days_used",
-    "days_left",
-    "must_leave_by",
-    "violations",
+    gettext_lazy("Name"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Citizenship"),
+    gettext_lazy("Profession"),
+    gettext_lazy("Application"),
+    gettext_lazy("Status"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Decided"),
+    gettext_lazy("Permit"),
+    gettext_lazy("Permit valid until"),
+    gettext_lazy("Passport valid until"),
+    gettext_lazy("Days used"),
+    gettext_lazy("Days left"),
+    gettext_lazy("Must leave by"),
+    gettext_lazy("Violations"),
 ]
 
 
@@ -288,7 +290,10 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
     writer = csvsafe.writer(Echo())
 
     def rows():
-        yield writer.writerow(STAFF_CSV_COLUMNS)
+        # A byte-order mark first: without it Excel reads UTF-8 as the local code page and
+        # garbles every Cyrillic letter.
+        yield "\ufeff"
+        yield writer.writerow([str(column) for column in STAFF_CSV_COLUMNS])
         latest = staff.latest_of(
             Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
                 "person_id"
@@ -321,10 +326,10 @@ def _csv_lines(writer, batch: list[tuple[Any, ...]], latest: staff.Latest):
             [
                 name,
                 email,
-                citizenship or "",
+                country_name(citizenship or ""),
                 titles[profession] if profession in titles else (other or ""),
                 number or "",
-                status or "",
+                Status(status).label if status else "",
                 submitted.date().isoformat() if submitted else "",
                 decided.date().isoformat() if decided else "",
                 permit or "",

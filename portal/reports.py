@@ -15,6 +15,7 @@ from permits.models import StatusChange
 from permits.states import Status
 
 from . import staff
+from .countries import country_name
 from .fonts import FONTS
 from .models import Employer, Sponsorship
 
@@ -73,7 +74,7 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
         report.rows.append(
             ReportRow(
                 name=r.person.full_name,
-                citizenship=r.person.citizenship.code,
+                citizenship=country_name(r.person.citizenship.code),
                 profession=str(r.profession.title)
                 if r.profession
                 else (r.app_profession_other or ""),
