@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from portal.core.clock import start_of, today
-from portal.core.countries import country_name
+from portal.core.countries import collation_key, country_name
 from professions.models import Profession
 
 from . import access
@@ -188,7 +188,9 @@ class CitizenshipFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         codes = distinct_values(model_admin.get_queryset(request), "citizenship")
-        return sorted(((c, country_name(c)) for c in codes if c), key=lambda pair: pair[1])
+        return sorted(
+            ((c, country_name(c)) for c in codes if c), key=lambda pair: collation_key(pair[1])
+        )
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
         if self.value():

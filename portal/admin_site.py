@@ -13,7 +13,9 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,3 +39,14 @@ class PortalAdminSite(admin.AdminSite):
         if allowed and settings.OTP_REQUIRED_FOR_ADMIN:
             return bool(request.user.is_verified())
         return allowed
+
+
+def boolean_icon(value: bool | None) -> str:
+    """Django admin's yes/no icon, with its alt text in the reader's language.
+
+    Django writes the alt text as the Python value ("True", "False"), in English whatever the
+    language, and a screen reader reads it out; ``PortalAdminConfig.ready`` puts this one there.
+    """
+    icon = {True: "yes", False: "no", None: "unknown"}[value]
+    text = {True: _("Yes"), False: _("No"), None: _("Unknown")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)

@@ -171,6 +171,8 @@ if env.bool("FAST_PASSWORD_HASHER", default=False):
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them (Django has no Kazakh formats): portal/formats/.
+FORMAT_MODULE_PATH = ["portal.formats"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Asia/Almaty"

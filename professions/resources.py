@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from portal.core import spreadsheets
@@ -105,6 +106,9 @@ class ProfessionResource(resources.ModelResource):
 
     class Meta:
         model = Profession
+        name = gettext_lazy(
+            "Professions"
+        )  # shown on the import and export pages (else the class name)
         fields = COLUMNS
         export_order = COLUMNS
         import_id_fields = ["code"]

@@ -108,6 +108,7 @@ def open_data_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_open_data_filename("csv")}"'
     response["Access-Control-Allow-Origin"] = "*"
+    response.write("\ufeff")  # byte-order mark: Excel then reads the file as UTF-8
     writer = csvsafe.writer(response)
     writer.writerow(services.OPEN_DATA_FIELDS)
     for row in services.open_data_rows():

@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     name = "portal.core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers itself)
+        import django_countries
+
+        from . import checks, countries  # noqa: F401  (checks registers itself)
+
+        # django-countries sorts its lists with the module's ``sort_key`` (ASCII letters only,
+        # which leaves Cyrillic names unsorted): sort by the active language's alphabet instead.
+        django_countries.sort_key = countries.sort_key

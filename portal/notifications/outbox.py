@@ -69,8 +69,14 @@ def render_message(template: str, context: dict[str, Any], language: str) -> tup
     with translation.override(language):
         subject = render_text(f"emails/{template}_subject.txt", context).strip()
         body = render_text(f"emails/{template}_body.txt", context).strip()
-        html = render_to_string(f"emails/{template}_body.html", context)
-    return " ".join(subject.split()), body, html
+        subject = " ".join(subject.split())
+        # The HTML says its language and carries the subject as its title (screen readers
+        # and mail clients read both); no request here, so no context processor gives them.
+        html = render_to_string(
+            f"emails/{template}_body.html",
+            {**context, "LANGUAGE_CODE": translation.get_language(), "subject": subject},
+        )
+    return subject, body, html
 
 
 def render_text(template_name: str, context: dict[str, Any]) -> str:

@@ -63,7 +63,7 @@ class EmployerAdmin(admin.ModelAdmin):
     """Organisations and their verification. ``status`` is never edited as a field: the change
     page has a Verify and a Refuse button, each calling its service and writing the admin log."""
 
-    list_display = ["name", "bin", "status", "document_uploaded_at", "created_at"]
+    list_display = ["name", "bin", "status", "document_uploaded_at", "registered"]
     list_filter = ["status"]
     search_fields = ["name", "bin"]
     # Waiting claims first ("pending" < "refused" < "verified"), oldest first.
@@ -78,9 +78,9 @@ class EmployerAdmin(admin.ModelAdmin):
         "address",
         "contact_email",
         "contact_phone",
-        "created_at",
+        "registered",
     ]
-    readonly_fields = ["bin", "status", "certificate", "other_claims", "members", "created_at"]
+    readonly_fields = ["bin", "status", "certificate", "other_claims", "members", "registered"]
     inlines = [EmployerStatusChangeInline]
     change_form_template = "admin/portal/employer/change_form.html"
 
@@ -89,6 +89,11 @@ class EmployerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # The model field has no verbose name ("Created at" in every language).
+    @admin.display(description=_("registered"), ordering="created_at")
+    def registered(self, employer: Employer) -> Any:
+        return employer.created_at
 
     @admin.display(description=_("state registration certificate"))
     def certificate(self, employer: Employer) -> str:

@@ -145,7 +145,8 @@ class EmployerStatusChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.employer}: {self.from_status or '—'} → {self.to_status}"
+        before = self.get_from_status_display() if self.from_status else "—"
+        return f"{self.employer}: {before} → {self.get_to_status_display()}"
 
 
 class Sponsorship(models.Model):

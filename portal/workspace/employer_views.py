@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from arrivals import dashboard as arrivals_dashboard
@@ -240,22 +241,23 @@ def colleague_join(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "portal/colleague_join.html", {"form": form, "invitation": invitation})
 
 
+# The header row, in the reader's language: the file is opened in a spreadsheet, not parsed.
 STAFF_CSV_COLUMNS = [
-    "name",
-    "email",
-    "citizenship",
-    "profession",
-    "application",
-    "status",
-    "submitted",
-    "decided",
-    "permit",
-    "permit_valid_until",
-    "passport_expiry",
-    "days_used",
-    "days_left",
-    "must_leave_by",
-    "violations",
+    gettext_lazy("Name"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Citizenship"),
+    gettext_lazy("Profession"),
+    gettext_lazy("Application"),
+    gettext_lazy("Status"),
+    gettext_lazy("Submitted"),
+    gettext_lazy("Decided"),
+    gettext_lazy("Permit"),
+    gettext_lazy("Permit valid until"),
+    gettext_lazy("Passport valid until"),
+    gettext_lazy("Days used"),
+    gettext_lazy("Days left"),
+    gettext_lazy("Must leave by"),
+    gettext_lazy("Violations"),
 ]
 
 
@@ -272,16 +274,19 @@ def staff_csv(request: HttpRequest) -> HttpResponse:
     writer = csvsafe.writer(Echo())
 
     def lines():
-        yield writer.writerow(STAFF_CSV_COLUMNS)
+        # A byte-order mark first: without it Excel reads UTF-8 as the local code page and
+        # garbles every Cyrillic letter.
+        yield "\ufeff"
+        yield writer.writerow([str(column) for column in STAFF_CSV_COLUMNS])
         for r in table.rows:
             yield writer.writerow(
                 [
                     r.name,
                     r.email,
-                    r.citizenship,
+                    r.citizenship_name,
                     r.profession,
                     r.app_number or "",
-                    r.app_status or "",
+                    r.status_label if r.app_status else "",
                     r.app_submitted.date().isoformat() if r.app_submitted else "",
                     r.app_decided.date().isoformat() if r.app_decided else "",
                     r.permit_number or "",

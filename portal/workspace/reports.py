@@ -138,7 +138,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
             row = table.row()
             for value in [
                 r.name,
-                r.citizenship,
+                r.citizenship_name,
                 r.profession or "—",
                 r.status_label,
                 r.permit_number or "—",

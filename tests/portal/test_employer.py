@@ -484,8 +484,10 @@ class TestDashboard:
         _staff(employer_user.employer, 4)
         client.force_login(employer_user)
         response = client.get(reverse("portal:staff_csv") + "?sort=name")
-        lines = b"".join(response.streaming_content).decode().splitlines()
-        assert lines[0].startswith("name,email,citizenship")
+        content = b"".join(response.streaming_content)
+        assert content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+        lines = content.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("Name,E-mail,Citizenship")
         assert len(lines) == 5 and lines[1].startswith("Staff 00000,")
 
     def test_it_makes_the_monthly_report_as_page_and_pdf(self, client, employer_user):

@@ -175,7 +175,8 @@ def test_it_answers_an_unknown_profession_with_not_found(client):
 def test_it_publishes_the_current_list_as_csv(client, withdrawn_profession):
     response = client.get(reverse("professions:open_data_csv"))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 21
     architect = next(r for r in rows if r["code"] == "2512-1-002")
     assert architect["title_ru"] == "Архитектор программного обеспечения"
