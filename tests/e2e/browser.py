@@ -64,7 +64,12 @@ def lang(page: Page) -> str:
 
 
 def switch_language(page: Page, code: str) -> None:
-    """Press the language button in the navigation bar."""
+    """Press the language button in the navigation bar (opening the menu first on a phone)."""
+    menu = page.locator("header details.nav-menu")
+    if page.locator("header details.nav-menu > summary").is_visible() and not menu.evaluate(
+        "e => e.open"
+    ):
+        page.click("header details.nav-menu > summary")
     page.click(f"header button[name=language][value={code}]")
     page.wait_for_load_state()
     assert lang(page) == code
