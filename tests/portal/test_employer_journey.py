@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from permits.models import Application
+from permits.services import application_create
 from permits.states import Status
 from permits.workflow import transition
 from portal.accounts.models import User
@@ -92,7 +92,7 @@ def test_an_employer_follows_a_professional_from_invitation_to_permit(
     assert "Marco Bianchi" in page.content.decode()
 
     # His application goes to an issued permit; the employer is told at every step.
-    application = Application.objects.create(
+    application = application_create(  # numbered, as every application is
         applicant=marco,
         full_name="Marco Bianchi",
         citizenship="IT",
