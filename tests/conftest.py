@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,34 +23,58 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+def new_applicant():
+    return UserFactory(email="alice@example.kz", full_name="Alice Applicant")
+
+
+def new_other_applicant():
+    return UserFactory(email="bob@example.kz", full_name="Bob Outsider", citizenship="US")
+
+
+def new_employer_user():
+    return EmployerUserFactory(email="erlan@employer-a.kz", full_name="Erlan Employer")
+
+
+def new_other_employer_user():
+    return EmployerUserFactory(email="zhanna@employer-b.kz", full_name="Zhanna Employer")
+
+
+def new_reviewer():
+    return StaffFactory(email="rita@gov.kz", full_name="Rita Reviewer", groups=[REVIEWERS])
+
+
+def new_catalogue_editor():
+    return StaffFactory(email="cat@gov.kz", full_name="Cat Editor", groups=[CATALOGUE_EDITORS])
+
+
 @pytest.fixture
 def applicant(db):
-    return UserFactory(email="alice@example.kz", full_name="Alice Applicant")
+    return new_applicant()
 
 
 @pytest.fixture
 def other_applicant(db):
-    return UserFactory(email="bob@example.kz", full_name="Bob Outsider", citizenship="US")
+    return new_other_applicant()
 
 
 @pytest.fixture
 def employer_user(db):
-    return EmployerUserFactory(email="erlan@employer-a.kz", full_name="Erlan Employer")
+    return new_employer_user()
 
 
 @pytest.fixture
 def other_employer_user(db):
-    return EmployerUserFactory(email="zhanna@employer-b.kz", full_name="Zhanna Employer")
+    return new_other_employer_user()
 
 
 @pytest.fixture
 def reviewer(db):
-    return StaffFactory(email="rita@gov.kz", full_name="Rita Reviewer", groups=[REVIEWERS])
+    return new_reviewer()
 
 
 @pytest.fixture
 def catalogue_editor(db):
-    return StaffFactory(email="cat@gov.kz", full_name="Cat Editor", groups=[CATALOGUE_EDITORS])
+    return new_catalogue_editor()
 
 
 # --- Real services ------------------------------------------------------------------------------
@@ -193,6 +218,17 @@ def celery_worker_process(
         yield worker
     finally:
         worker.stop()
+
+
+def deliveries_done(worker: WorkerProcess, broker: str, received: int) -> bool:
+    """The worker took ``received`` delivery tasks and finished them all: nothing is left in the
+    broker's queue or unacknowledged (delivery tasks are acknowledged late, once done). The
+    positive signal a test waits for before it checks that nothing more went out."""
+    import redis
+
+    taken = re.findall(r"deliver_notification_task\[[^\]]+\] received", worker.output())
+    client = redis.Redis.from_url(broker, socket_connect_timeout=1)
+    return len(taken) >= received and not client.llen("celery") and not client.hlen("unacked")
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from permits.services import application_create
 from permits.states import Status
 from permits.workflow import transition
 from portal.accounts.models import User
@@ -322,12 +323,11 @@ def test_a_company_is_not_locked_out_by_whoever_claimed_its_bin_first(client, re
 
 
 def test_a_professional_can_name_only_the_verified_claim(client, applicant, reviewer):
-    from permits.models import Application
 
     bin_ = valid_bin()
     pending = EmployerFactory(bin=bin_, status="pending", name="Impostor LLP")
     verified = Employer.objects.create(bin=bin_, name="Genuine LLP", status="verified")
-    application = Application.objects.create(applicant=applicant)
+    application = application_create(applicant=applicant)
     client.force_login(applicant)
     client.post(reverse("permits:step", args=[application.pk, "employer"]), {"employer_bin": bin_})
     application.refresh_from_db()

@@ -9,12 +9,17 @@ first, say): it must see nothing of A's staff.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.db.models import Model
+from django.test import override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -27,6 +32,14 @@ from portal.core import clock
 from portal.core.clock import today
 from portal.organisations.models import ColleagueInvitation, Employer, Sponsorship
 from stays.models import CalendarFeed, Crossing
+from tests.conftest import (
+    new_applicant,
+    new_catalogue_editor,
+    new_employer_user,
+    new_other_applicant,
+    new_other_employer_user,
+    new_reviewer,
+)
 from tests.factories import EmployerFactory, EmployerUserFactory, UserFactory, sponsor
 from tests.permits.factories import PDF_BYTES, ApplicationFactory, ready_application, upload
 
@@ -81,13 +94,15 @@ class World:
         return [uid, default_token_generator.make_token(user)]
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
+@pytest.fixture(scope="module", autouse=True)
+def _media_in_tmp(tmp_path_factory) -> Iterator[None]:
+    # For the whole module: the world's documents are stored once, when it is built.
+    storages = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), STORAGES=storages):
+        yield
 
 
 def _submitted(applicant: User, passport: str) -> Application:
@@ -96,13 +111,42 @@ def _submitted(applicant: User, passport: str) -> Application:
     return application
 
 
+@pytest.fixture(scope="module")
+def _module_world(_media_in_tmp, django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world, built once per module inside a transaction rolled back after the module.
+    Each test runs in a savepoint within it (pytest-django's ``db`` wraps a test in an atomic
+    block, which nests), so what a test writes is undone before the next one."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world(
+                new_applicant(),
+                new_other_applicant(),
+                new_employer_user(),
+                new_other_employer_user(),
+                new_reviewer(),
+                new_catalogue_editor(),
+            )
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(
-    applicant, other_applicant, employer_user, other_employer_user, reviewer, catalogue_editor
-) -> World:
-    return build_world(
-        applicant, other_applicant, employer_user, other_employer_user, reviewer, catalogue_editor
-    )
+def world(_module_world: World, db) -> World:
+    # What a test changed was rolled back in the database; read the world's objects again, so
+    # none keeps a value of the last test in memory (a login stamps ``last_login``, which the
+    # password-reset token depends on). Objects made on demand were rolled back with it.
+    _module_world.extra.clear()
+    for user in _module_world.users.values():
+        if user is not None:
+            user.refresh_from_db()
+    for item in fields(_module_world):
+        value = getattr(_module_world, item.name)
+        if isinstance(value, Model):
+            value.refresh_from_db()
+    return _module_world
 
 
 def build_world(

@@ -410,10 +410,10 @@ def statement_a(world: World) -> IssuedDocument:
 
 def _body(response) -> bytes:
     if getattr(response, "streaming", False):
-        try:
-            return b"".join(response.streaming_content)
-        finally:
-            response.close()
+        # Read to the end, the test client closes it (and its file). Closing it again would
+        # send request_finished outside the client's care, which closes the database connection
+        # and with it the module's world (tests/security/conftest.py).
+        return b"".join(response.streaming_content)
     return response.content
 
 
