@@ -48,9 +48,13 @@ check: venv
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Refresh the translation catalogues after adding text, then fill locale/*/django.po.
+# Refresh the translation catalogues after adding text, then fill locale/*/django.po; the admin's
+# JavaScript texts (calendar, clock), which Django leaves empty in Kazakh, are kept in
+# locale/kk/LC_MESSAGES/djangojs.po and refreshed from the installed Django's admin.
 messages: venv
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --no-obsolete --add-location=file
+	msgmerge --quiet --update --backup=none --no-fuzzy-matching locale/kk/LC_MESSAGES/djangojs.po \
+		$$($(BIN)/python -c 'import django.contrib.admin as a, pathlib; print(pathlib.Path(a.__file__).parent / "locale/en/LC_MESSAGES/djangojs.po")')
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Load benchmark (issue 7): gunicorn with production settings on PostgreSQL, driven by wrk.

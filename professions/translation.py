@@ -6,10 +6,12 @@ from .models import Profession, Sphere
 @register(Sphere)
 class SphereTranslation(TranslationOptions):
     fields = ("name",)
-    required_languages = ("en",)
+    # Read in every language of the portal: none is left to the English fallback.
+    required_languages = ("en", "ru", "kk")
 
 
 @register(Profession)
 class ProfessionTranslation(TranslationOptions):
     fields = ("title", "description")
-    required_languages = {"en": ("title",)}
+    # The catalogue import asks for all three titles; the admin's form does too.
+    required_languages = {"en": ("title",), "ru": ("title",), "kk": ("title",)}

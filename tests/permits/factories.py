@@ -18,11 +18,22 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def listed_profession(code: str = "2512.1", listed: bool = True) -> Profession:
-    sphere, _ = Sphere.objects.get_or_create(slug="it-test", defaults={"name": "IT"})
+    # Every language given: ``name``/``title`` alone would fill the language active when the
+    # factory runs (whatever an earlier request of the process left active).
+    sphere, _ = Sphere.objects.get_or_create(
+        slug="it-test",
+        defaults={
+            "name_en": "IT",
+            "name_ru": "Информационные технологии",
+            "name_kk": "Ақпараттық технологиялар",
+        },
+    )
     profession, _ = Profession.objects.get_or_create(
         code=code,
         defaults={
-            "title": f"Software developer {code}",
+            "title_en": f"Software developer {code}",
+            "title_ru": f"Программист {code}",
+            "title_kk": f"Бағдарламашы {code}",
             "sphere": sphere,
             "min_education": "higher",
             "is_listed": listed,

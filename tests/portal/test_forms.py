@@ -17,7 +17,7 @@ SIGNUP = {
     "password1": "Sunny-Astana-2026",
     "password2": "Sunny-Astana-2026",
 }
-KK_WORDS = "Қазақстан тізімде жоқ: оның азаматтарына тұруға рұқсат қажет емес."
+KK_WORDS = "Қазақстан тізімде жоқ: оның азаматтарына тұруға ықтиярхат қажет емес."
 
 
 def _offers(html: str, code: str) -> bool:

@@ -45,13 +45,18 @@ def test_every_title_of_the_order_is_in_kazakh_and_russian_letters():
         assert re.search("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]", p.description_kk), (p.code, "not Kazakh")
 
 
-def _guessed(code, title):
+def _guessed(code, title, title_ru, title_kk):
     """A profession as migration 0002 seeded it: under Order No. 49, which does not list it."""
-    sphere, _ = Sphere.objects.get_or_create(slug="engineering", defaults={"name": "Engineering"})
+    sphere, _ = Sphere.objects.get_or_create(
+        slug="engineering",
+        defaults={"name_en": "Engineering", "name_ru": "Инженерия", "name_kk": "Инженерия"},
+    )
     return Profession.objects.create(
         code=code,
         title=title,
         title_en=title,
+        title_ru=title_ru,
+        title_kk=title_kk,
         sphere=sphere,
         min_education="higher",
         added_order_number="49",
@@ -64,8 +69,10 @@ def test_the_correction_keeps_the_guesses_applications_were_filed_with(client):
     guessed_codes = set(CORRECTION.GUESSED)
     assert guessed_codes <= {row[0] for row in SEED.PROFESSIONS}
     assert len(guessed_codes) == 19
-    cardiologist = _guessed("2212-1-001", "Cardiologist")
-    _guessed("2151-1-001", "Power engineer")  # nothing points at it
+    cardiologist = _guessed("2212-1-001", "Cardiologist", "Врач-кардиолог", "Кардиолог дәрігер")
+    _guessed(
+        "2151-1-001", "Power engineer", "Инженер-энергетик", "Энергетик инженер"
+    )  # nothing points at it
     application = ApplicationFactory(profession=cardiologist, status=Status.SUBMITTED)
 
     CORRECTION.correct(apps, None)
@@ -94,7 +101,7 @@ def test_the_correction_keeps_the_guesses_applications_were_filed_with(client):
 
 
 def test_the_correction_leaves_a_guess_staff_listed_by_another_order():
-    relisted = _guessed("2511-1-001", "Systems analyst")
+    relisted = _guessed("2511-1-001", "Systems analyst", "Системный аналитик", "Жүйелік талдаушы")
     relisted.added_order_number = "51"
     relisted.save()
     CORRECTION.correct(apps, None)
