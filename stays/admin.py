@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -72,15 +71,6 @@ class CrossingAdmin(_ReadOnly):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Crossing]) -> None:
         services.crossings_delete(crossings=queryset)
-
-    def save_model(self, request: HttpRequest, obj: Crossing, form: Any, change: bool) -> None:
-        # Not reachable while crossings are read-only here; kept so that allowing it later
-        # cannot leave a status stale (a crossing moved to another person renews both).
-        with transaction.atomic():
-            before = Crossing.objects.filter(pk=obj.pk).values_list("person_id", flat=True)
-            previous = list(before) if obj.pk else []
-            super().save_model(request, obj, form, change)
-            services.statuses_refresh(person_ids=[obj.person_id, *previous])
 
 
 @admin.register(StayStatus)

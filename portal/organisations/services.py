@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.accounts import services as accounts
 from portal.accounts.access import organisation_members, role_of
 from portal.accounts.models import User
 from portal.core import clock
@@ -37,11 +39,13 @@ def employer_user_create(
     With the BIN of a verified organisation, the person joins it and waits for a colleague's
     confirmation. Otherwise they register a new claim on the BIN with its state registration
     certificate, waiting for the ministry's verification. A claim by someone else that is
-    waiting or refused never blocks this: staff verify at most one claim per BIN.
+    waiting or refused never blocks this: staff verify at most one claim per BIN. Raises
+    ``ValidationError`` keyed by the sign-up form's fields (a taken address; a new claim without
+    the organisation's name or certificate).
     """
     verified = Employer.objects.filter(bin=bin, status=Employer.Status.VERIFIED).first()
     if verified is not None:
-        return User.objects.create_user(
+        return accounts.user_create(
             email=email,
             password=password,
             full_name=full_name,
@@ -50,12 +54,21 @@ def employer_user_create(
             employer=verified,
             employer_confirmed=False,
         )
+    missing: dict[str, str] = {}
+    if not organisation_name:
+        missing["organisation_name"] = _(
+            "No verified organisation has this BIN yet: give its name."
+        )
     if document is None:
-        raise VerificationError(_("Upload the organisation's state registration certificate."))
+        missing["registration_document"] = _(
+            "No verified organisation has this BIN yet: upload its state registration certificate."
+        )
+    if missing:
+        raise ValidationError(missing)
     employer = Employer.objects.create(
         bin=bin, name=organisation_name, address=address, contact_email=email
     )
-    user = User.objects.create_user(
+    user = accounts.user_create(
         email=email,
         password=password,
         full_name=full_name,

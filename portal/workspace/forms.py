@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.models import User
 from portal.core.countries import foreign_citizenship
 from portal.core.uploads import validate_upload
-from portal.organisations.models import Employer, validate_bin
+from portal.organisations.models import validate_bin
 
 
 class _CrispyMixin:
@@ -51,16 +51,11 @@ class _SignupBase(_CrispyMixin, forms.ModelForm):
         self._init_helper()
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in, or reset "
-                    "your password if you have forgotten it."
-                ),
-                code="email_taken",
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        """Whether an account has the address already is the account service's to say
+        (``portal.accounts.services.user_create``), with its own message, not the model's."""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -84,10 +79,6 @@ class ApplicantSignupForm(_SignupBase):
         super().__init__(*args, **kwargs)
         self.fields["citizenship"].required = True
         foreign_citizenship(self.fields["citizenship"])
-
-
-def _verified(bin_: str) -> Employer | None:
-    return Employer.objects.filter(bin=bin_, status=Employer.Status.VERIFIED).first()
 
 
 class RegistrationDocumentField(forms.FileField):
@@ -148,27 +139,6 @@ class EmployerSignupForm(_SignupBase):
 
     def clean_bin(self) -> str:
         return self.cleaned_data["bin"].strip()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        bin_ = cleaned.get("bin")
-        if bin_ and _verified(bin_) is None:
-            if not cleaned.get("organisation_name"):
-                self.add_error(
-                    "organisation_name",
-                    _("No verified organisation has this BIN yet: give its name."),
-                )
-            if not cleaned.get("registration_document") and "registration_document" not in (
-                self.errors
-            ):
-                self.add_error(
-                    "registration_document",
-                    _(
-                        "No verified organisation has this BIN yet: upload its state "
-                        "registration certificate."
-                    ),
-                )
-        return cleaned
 
 
 class RegistrationDocumentForm(forms.Form):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,16 +56,20 @@ def signup_applicant(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = accounts.applicant_create(
-            email=data["email"],
-            password=data["password1"],
-            full_name=data["full_name"],
-            citizenship=data["citizenship"],
-            preferred_language=data["preferred_language"],
-        )
-        login(request, user, backend=auth.BACKEND)
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("portal:dashboard")
+        try:
+            user = accounts.applicant_create(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                citizenship=data["citizenship"],
+                preferred_language=data["preferred_language"],
+            )
+        except ValidationError as error:  # keyed by the form's fields
+            form.add_error(None, error)
+        else:
+            login(request, user, backend=auth.BACKEND)
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("portal:dashboard")
     return render(
         request,
         "portal/signup_form.html",
@@ -94,31 +98,27 @@ def signup_employer(request):
                 document=document or None,
                 content_type=document.content_type if document else "",
             )
-        except services.VerificationError as error:  # the BIN's organisation changed meanwhile
-            form.add_error("registration_document", str(error))
-            return render(
-                request,
-                "portal/signup_form.html",
-                {"form": form, "title": _("Sign up as an employer"), "multipart": True},
-            )
-        login(request, user, backend=auth.BACKEND)
-        if user.employer_confirmed:
-            messages.success(
-                request,
-                _(
-                    "Welcome! Your organisation is registered. Ministry staff check its "
-                    "registration certificate; you will be told by e-mail when it is verified."
-                ),
-            )
+        except ValidationError as error:  # keyed by the form's fields
+            form.add_error(None, error)
         else:
-            messages.info(
-                request,
-                _(
-                    "Your organisation is already registered: a colleague "
-                    "must confirm you before you see its staff."
-                ),
-            )
-        return redirect("portal:dashboard")
+            login(request, user, backend=auth.BACKEND)
+            if user.employer_confirmed:
+                messages.success(
+                    request,
+                    _(
+                        "Welcome! Your organisation is registered. Ministry staff check its "
+                        "registration certificate; you will be told by e-mail when it is verified."
+                    ),
+                )
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Your organisation is already registered: a colleague "
+                        "must confirm you before you see its staff."
+                    ),
+                )
+            return redirect("portal:dashboard")
     return render(
         request,
         "portal/signup_form.html",

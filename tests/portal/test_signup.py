@@ -1,8 +1,11 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from portal.accounts import services as accounts
 from portal.accounts.models import User
 from portal.organisations.models import Employer
+from portal.workspace.forms import ApplicantSignupForm
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, valid_bin
 from tests.permits.factories import PDF_BYTES, upload
 
@@ -129,3 +132,31 @@ def test_it_logs_in_by_email_in_any_case(client):
     response = client.post(reverse("login"), {"username": "CASE@example.kz", "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("portal:dashboard")
+
+
+def test_the_service_not_the_form_says_an_address_is_taken():
+    """Forms check input; the account service checks state and names the field."""
+    UserFactory(email="maria@example.it")
+    form = ApplicantSignupForm(GOOD)
+    assert form.is_valid(), form.errors  # well-formed input
+    with pytest.raises(ValidationError) as raised:
+        accounts.applicant_create(
+            email="MARIA@example.it",
+            password=GOOD["password1"],
+            full_name="Maria Rossi",
+            citizenship="IT",
+            preferred_language="ru",
+        )
+    assert raised.value.message_dict["email"][0].startswith("An account with this e-mail")
+    assert User.objects.count() == 1
+
+
+def test_a_new_bin_without_name_and_certificate_gets_both_errors_at_once(client):
+    data = _employer_data(organisation_name="")
+    data.pop("registration_document", None)
+    response = client.post(reverse("portal:signup_employer"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "give its name" in errors["organisation_name"][0]
+    assert "certificate" in errors["registration_document"][0]
+    assert not User.objects.exists() and not Employer.objects.exists()
