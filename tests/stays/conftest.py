@@ -26,3 +26,6 @@ def seeded_rules(db):
     import_module("stays.migrations.0004_rolling_rule_start_and_more_country_rules").seed(
         apps, None
     )
+    import_module("stays.migrations.0005_tajikistan_and_mongolia_stay_ninety_days").correct(
+        apps, None
+    )

@@ -94,11 +94,14 @@ class TestRegime:
             "MD": 90,
             "UA": 90,
             "UZ": 30,
-            "TJ": 30,
-            "MN": 30,
+            "TJ": 90,  # corrected in 0005 against public sources
+            "MN": 90,
             "BR": 30,
             "AR": 30,
         }
+        nine = visa_free.filter(country__in=list(agreements))
+        assert not nine.filter(note__icontains="check").exists()  # each checked, with its source
+        assert not nine.filter(note__icontains="until confirmed").exists()
         assert set(CountryRule.objects.values_list("rolling_from", flat=True)) == {
             date(2023, 1, 27)
         }
