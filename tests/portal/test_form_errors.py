@@ -70,3 +70,12 @@ def test_a_short_sponsor_bin_in_the_application_gets_one_error_that_says_so(clie
     assert response.status_code == 200
     [error] = response.context["form"].errors["employer_bin"]
     assert "12 digits" in error and "5 characters" in error
+
+
+def test_the_eligibility_check_without_a_profession_says_so_once(client, applicant):
+    client.force_login(applicant)
+    response = client.get(reverse("professions:eligibility"), {"q": "", "profession": ""})
+    errors = response.context["form"].non_field_errors()
+    assert errors
+    html = response.content.decode()
+    assert all(html.count(str(e)) == 1 for e in errors)

@@ -4,20 +4,22 @@
 crispy-forms renders each field through a large template with nested includes and a template
 per widget: on the catalogue pages, a search form of three fields cost about a quarter of the
 page. This filter writes the same elements and attributes (label, widget with crispy's classes,
-help text, errors) for the widgets those pages use: text inputs, selects and check boxes. Any
-other widget is handed to crispy-forms as before.
+help text, errors) for the common widgets: inputs of every type but files, selects, check
+boxes and text areas. Any other widget is handed to crispy-forms as before.
 """
 
 from __future__ import annotations
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.forms.widgets import Input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-_SIMPLE = (forms.TextInput, forms.Select, forms.CheckboxInput)
+# Every <input> (text, e-mail, password, number, date...), selects, check boxes and text areas.
+_SIMPLE = (Input, forms.Select, forms.CheckboxInput, forms.Textarea)
 
 
 @register.filter
@@ -26,7 +28,7 @@ def plain_field(field: forms.BoundField) -> SafeString:
     if (
         field.is_hidden
         or not isinstance(widget, _SIMPLE)
-        or isinstance(widget, forms.SelectMultiple | forms.RadioSelect | forms.ClearableFileInput)
+        or isinstance(widget, forms.SelectMultiple | forms.RadioSelect | forms.FileInput)
         or widget.attrs.get("class")
     ):
         return as_crispy_field(field)
@@ -93,17 +95,7 @@ def _help_text(field: forms.BoundField) -> SafeString:
 
 @register.filter
 def plain_form(form: forms.Form) -> SafeString:
-    """``{{ form|plain_form }}``: the form as crispy-forms' ``|crispy`` writes it (the errors that
-    belong to no field, then each field), through ``plain_field``."""
-    errors = form.non_field_errors()
-    head = (
-        format_html(
-            '<div class="alert alert-block alert-danger">\n<ul class="m-0">\n{}\n</ul>\n</div>\n',
-            format_html_join("\n", "<li>{}</li>", ((e,) for e in errors)),
-        )
-        if errors
-        else ""
-    )
-    return format_html(
-        "{}{}", head, format_html_join("\n", "{}", ((plain_field(f),) for f in form))
-    )
+    """``{{ form|plain_form }}``: each field of the form as ``|crispy`` writes it, through
+    ``plain_field``. The errors that belong to no field are not repeated here: every form page
+    lists all its errors once, in the summary of ``_form_errors.html``."""
+    return format_html_join("\n", "{}", ((plain_field(f),) for f in form))
