@@ -331,3 +331,14 @@ class TestSchemaAndDocs:
         assert "cdn" not in docs.lower() and "<script>" not in docs
         script = client.get(reverse("api:docs") + "?script=")
         assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+@pytest.mark.parametrize("language, words", [("kk", "Токендер"), ("ru", "Токены")])
+def test_the_settings_page_speaks_the_users_language(client, employer_user, language, words):
+    employer_user.preferred_language = language
+    employer_user.save()
+    token_create(employer=employer_user.employer, name="HR", by=employer_user)
+    client.force_login(employer_user)
+    html = client.get(SETTINGS, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in html and "Tokens" not in html
+    assert 'class="table-responsive"' in html  # the tables scroll on a phone, not the page
