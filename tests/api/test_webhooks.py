@@ -7,13 +7,16 @@ import hashlib
 import hmac
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
 
 from api import services
+from arrivals import reminders
+from permits.states import Status
+from permits.workflow import transition
 from portal.core import clock
 from portal.notifications import outbox, webhooks
 from portal.notifications.models import Notification
@@ -22,6 +25,7 @@ from portal.organisations.models import Employer
 from stays import services as stays_services
 from tests.conftest import deliveries_done, start_worker, wait_for
 from tests.factories import sponsor
+from tests.permits.factories import ready_application
 
 
 class Receiver:
@@ -184,3 +188,35 @@ def test_an_event_is_stored_once_and_only_for_a_listening_verified_organisation(
     other = announcing.Event(applicant.pk, "stay.status_changed", "other")
     assert announcing.announce([other]) == 0
     assert Notification.objects.filter(channel="webhook").count() == 1
+
+
+@pytest.fixture
+def listening(employer_user, applicant):
+    """Employer A sponsors applicant A and has a (public) webhook address."""
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url="https://93.184.215.14/h", webhook_secret="s"
+    )
+    return sponsor(employer_user.employer, applicant)
+
+
+def _events(kind):
+    return [json.loads(n.body) for n in Notification.objects.filter(channel="webhook", kind=kind)]
+
+
+def test_an_application_move_is_announced(db, listening, applicant):
+    application = ready_application(applicant=applicant)
+    transition(application, Status.SUBMITTED, by=applicant)
+    (event,) = _events(announcing.APPLICATION_STATE)
+    assert event["data"]["state"] == "submitted" and event["data"]["from_state"] == "draft"
+    assert event["data"]["application_number"] == application.number
+
+
+def test_an_arrival_registration_falling_due_is_announced_once(db, listening, applicant):
+    with clock.frozen(date(2026, 6, 10)):
+        listening.accepted_at = clock.now() - timedelta(days=30)
+        listening.save()
+        stays_services.crossing_create(person=applicant, entry=date(2026, 6, 8), exit=None)
+        reminders.send_reminders()
+        reminders.send_reminders()
+    (event,) = _events(announcing.ARRIVAL_DUE)
+    assert event["data"]["stage"] == "soon" and event["data"]["deadline"] == "2026-06-11"
