@@ -42,7 +42,7 @@ LENIENT_CODES := arg-type union-attr attr-defined misc return-value assignment \
 typecheck: venv
 	$(DEV_ENV) $(BIN)/mypy --strict --follow-imports=silent $(STRICT_MODULES)
 	$(DEV_ENV) $(BIN)/mypy $(foreach code,$(LENIENT_CODES),--disable-error-code $(code)) \
-		portal professions permits stays verification arrivals
+		portal professions permits stays verification arrivals api
 
 check: venv
 	$(DEV_ENV) $(BIN)/python manage.py check

@@ -17,15 +17,21 @@ from portal.organisations.models import Sponsorship
 from .models import ArrivalRegistration
 
 
+def employer_registrations(employer_id: int) -> QuerySet[ArrivalRegistration]:
+    """An organisation's registrations that it sees: those of its active sponsorships. Who
+    speaks for the organisation (a user, an API token) is decided by the caller."""
+    return ArrivalRegistration.objects.filter(
+        employer_id=employer_id,
+        sponsorship__employer_id=employer_id,
+        sponsorship__status=Sponsorship.Status.ACTIVE,
+    )
+
+
 def organisation_registrations(user: Any) -> QuerySet[ArrivalRegistration]:
     """The registrations the user's organisation sees: those of its active sponsorships."""
     if role_of(user) != "employer":
         return ArrivalRegistration.objects.none()
-    return ArrivalRegistration.objects.filter(
-        employer_id=user.employer_id,
-        sponsorship__employer_id=user.employer_id,
-        sponsorship__status=Sponsorship.Status.ACTIVE,
-    )
+    return employer_registrations(user.employer_id)
 
 
 def own_registrations(user: Any) -> QuerySet[ArrivalRegistration]:

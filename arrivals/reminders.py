@@ -11,6 +11,7 @@ from django.urls import reverse
 from portal.accounts.access import organisation_users
 from portal.core.clock import today
 from portal.notifications.outbox import notify
+from portal.organisations import webhooks
 from portal.organisations.models import Sponsorship
 
 from . import calendar
@@ -27,6 +28,21 @@ def stage_of(registration: ArrivalRegistration, on: date, next_working_day: date
     if registration.deadline <= next_working_day:
         return "soon"
     return None
+
+
+def due_event(registration: ArrivalRegistration, stage: str) -> webhooks.Event:
+    """The webhook event of a registration falling due ("soon", "today" or "overdue")."""
+    return webhooks.Event(
+        registration.person_id,
+        webhooks.ARRIVAL_DUE,
+        f"arrival:{registration.pk}:{stage}",
+        {
+            "registration_id": registration.pk,
+            "arrival": registration.arrival,
+            "deadline": registration.deadline,
+            "stage": stage,
+        },
+    )
 
 
 def send_reminders(*, on: date | None = None) -> int:
@@ -48,6 +64,7 @@ def send_reminders(*, on: date | None = None) -> int:
         if stage is None:
             continue
         with transaction.atomic():
+            webhooks.announce([due_event(registration, stage)])
             for user in organisation_users([registration.employer_id]):
                 if notify(
                     recipient=user,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.core import uploads
 from portal.notifications.outbox import notify
-from portal.organisations import employers
+from portal.organisations import employers, webhooks
 from portal.organisations.models import Employer
 from verification.services import permit_document
 
@@ -179,11 +179,52 @@ def employer_recipients(application: Application) -> list[User]:
     return told.get(application.applicant_id, [])
 
 
+def announce_status_change(change: StatusChange) -> None:
+    """Tell the sponsoring organisation's webhook (if it has one) of the move, and of the permit
+    it issued or revoked."""
+    application = change.application
+    if not webhooks.listeners([application.applicant_id]):
+        return
+    data = {
+        "application_number": application.number,
+        "from_state": change.from_status,
+        "state": change.to_status,
+        "at": change.at,
+    }
+    events = [
+        webhooks.Event(
+            application.applicant_id, webhooks.APPLICATION_STATE, f"status:{change.pk}", data
+        )
+    ]
+    permit = Permit.objects.filter(application=application).first()
+    if permit is not None and change.to_status in (Status.APPROVED, Status.REVOKED):
+        kind = (
+            webhooks.PERMIT_ISSUED
+            if change.to_status == Status.APPROVED
+            else webhooks.PERMIT_REVOKED
+        )
+        events.append(
+            webhooks.Event(
+                application.applicant_id,
+                kind,
+                f"{kind}:{permit.pk}",
+                {
+                    "permit_number": permit.number,
+                    "issue_date": permit.issue_date,
+                    "valid_until": permit.valid_until,
+                    "revoked_on": permit.revoked_on,
+                },
+            )
+        )
+    webhooks.announce(events)
+
+
 def notify_status_change(change: StatusChange) -> None:
     """Write the notifications for one status change (inside its transaction)."""
     application = change.application
     if change.to_status == Status.DRAFT:
         return
+    announce_status_change(change)
     context = {"application": application, "change": change}
     notify(
         recipient=application.applicant,

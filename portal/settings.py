@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here (no CDN)
     # The base: shared helpers, accounts (label "portal"), organisations, notifications.
     "portal.core",
     "portal.accounts",
@@ -61,6 +64,7 @@ INSTALLED_APPS = [
     "verification",
     "arrivals",
     "portal.workspace",  # the top: dashboards, the employer's views, reports
+    "api",  # the top: the read API for HR systems, its tokens and webhook settings
 ]
 
 MIDDLEWARE = [
@@ -142,6 +146,43 @@ LOGIN_PAIR_LIMIT = env.int("LOGIN_PAIR_LIMIT", default=5)
 LOGIN_ADDRESS_ACCOUNTS = env.int("LOGIN_ADDRESS_ACCOUNTS", default=10)
 LOGIN_ACCOUNT_SLOWDOWN = env.int("LOGIN_ACCOUNT_SLOWDOWN", default=10)
 LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=30)
+
+# The outbox: the first retry of a failed e-mail or webhook waits this long, doubling after.
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
+# Webhooks: a failed event is tried this many times; addresses must be https and public unless
+# WEBHOOK_ALLOW_LOCAL (tests only: a local http server).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
+WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=False)
+# The API for HR systems: calls per organisation per window, counted in the database.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
+API_RATE_WINDOW_SECONDS = env.int("API_RATE_WINDOW_SECONDS", default=60)
+
+REST_FRAMEWORK = {
+    # Each API view names its own authentication (api.authentication); nothing else is tried.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Foreign specialist portal: API for HR systems",
+    "DESCRIPTION": (
+        "Read the organisation's sponsored staff and record arrival registrations. "
+        "Authenticate with `Authorization: Bearer <token>` (tokens are made on /api/settings/)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 # Behind a load balancer: BEHIND_PROXY=1 (or the number of proxies in front of the portal) makes
 # the client address the one the proxies put in X-Forwarded-For (portal/core/clientip.py).
 _behind_proxy = env.str("BEHIND_PROXY", default="0").strip().lower()

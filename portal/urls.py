@@ -75,6 +75,7 @@ urlpatterns = [
     path("permits/", include("permits.urls")),
     path("stays/", include("stays.urls")),
     path("arrivals/", include("arrivals.urls")),
+    path("api/", include("api.urls")),  # the API for HR systems, its settings page and docs
     path("", include("verification.urls")),  # /documents/ (the holder's) and /verify/ (public)
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

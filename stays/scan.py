@@ -40,6 +40,7 @@ from portal.accounts.models import User
 from portal.core import clock
 from portal.notifications.models import Notification
 from portal.notifications.outbox import notify_many
+from portal.organisations import webhooks
 from portal.organisations.employers import employer_users_told
 
 from . import rules, services
@@ -270,7 +271,12 @@ class _Stored:
 def _flush(
     batch: list[tuple[Any, ...]], events: list[Event], stored: _Stored, result: ScanResult
 ) -> None:
-    """Write the statuses that changed, remove the gone ones, tell the new events."""
+    """Write the statuses that changed, remove the gone ones, tell the new events (and the
+    changed statuses to the organisations' webhooks that listen: one query when none does)."""
+    listening = webhooks.listeners([row[0] for row in batch]) if batch else {}
+    if listening:
+        with transaction.atomic():
+            webhooks.announce(services.status_events(r for r in batch if r[0] in listening))
     services.status_upsert(batch)
     result.written += len(batch)
     if stored.gone:

@@ -20,6 +20,7 @@ from permits.validity import last_valid_day
 from portal.accounts.models import User
 from portal.core import clock
 from portal.core.clock import today
+from portal.organisations import webhooks
 
 from . import problems, rules
 from .models import (
@@ -540,9 +541,42 @@ def status_refresh(*, person: User, on: date | None = None) -> StayStatus | None
     else:
         a = current_assessment(overview.stays, overview.on, limits, exempt=overview.exempt)
         row = status_row(person.pk, overview.regime.regime, limits, a, clock.real_now())
+        stored = None
+        if webhooks.listeners([person.pk]):
+            stored = (
+                StayStatus.objects.filter(person=person)
+                .values_list("person_id", *STATUS_COMPARED, "on")
+                .first()
+            )
+            if stored is None or not status_unchanged(row, stored):
+                webhooks.announce(status_events([row]))
         status_upsert([row])
         status = StayStatus(**dict(zip(STATUS_COLUMNS, row, strict=True)))
     return status
+
+
+def status_events(rows: Iterable[tuple[Any, ...]]) -> list[webhooks.Event]:
+    """The webhook events of new or changed statuses (rows of ``status_row``)."""
+    events = []
+    for person_id, on, _regime, max_days, used, left, inside, leave_by, violations, *_ in rows:
+        must_leave_by = leave_by if inside else None
+        events.append(
+            webhooks.Event(
+                person_id,
+                webhooks.STAY_STATUS,
+                f"stay:{person_id}:{on}:{used}:{left}:{inside}:{must_leave_by}:{violations}",
+                {
+                    "on": on,
+                    "days_used": used,
+                    "days_left": left,
+                    "max_days": max_days,
+                    "in_country": inside,
+                    "must_leave_by": must_leave_by,
+                    "violations": violations,
+                },
+            )
+        )
+    return events
 
 
 def statuses_for(person_ids: Iterable[int]) -> dict[int, StayStatus]:

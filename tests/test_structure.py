@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("portal", "professions", "permits", "stays", "verification", "arrivals")
+PACKAGES = ("portal", "professions", "permits", "stays", "verification", "arrivals", "api")
 
 
 def _modules() -> dict[str, Path]:

@@ -8,12 +8,31 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """One message to one person: an inbox entry, and an e-mail delivered by a Celery task.
+    """One message to one person: an inbox entry, and an e-mail delivered by a Celery task; or
+    (channel "webhook") one event POSTed to an organisation's webhook URL.
 
     The row is written in the same transaction as the event it tells of (an outbox), so nothing
     is lost when the broker is down; ``email_sent_at`` and ``email_claimed_at`` make delivery
-    idempotent.
+    idempotent. For a webhook the ``email_*`` fields are the delivery's (sent, claimed,
+    attempts, error) and ``body`` is the JSON sent, the same bytes on every attempt.
     """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WEBHOOK = "webhook", _("Webhook")
+
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # The organisation a webhook event goes to (None for e-mails).
+    employer = models.ForeignKey(
+        "portal.Employer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_deliveries",
+        verbose_name=_("employer"),
+    )
 
     # A person with an account (inbox and e-mail), or, for invitations, only an address.
     recipient = models.ForeignKey(
@@ -38,6 +57,10 @@ class Notification(models.Model):
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_error = models.TextField(blank=True)
+    # A webhook's last HTTP answer (None: none yet, or no answer at all).
+    response_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    # After a failure: the sweeper leaves the row to the task's back-off until then.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -4,10 +4,16 @@
 queues ``deliver_notification_task``. If the broker is down the row simply waits: the beat task
 ``sweep_notifications_task`` queues every undelivered row again. ``deliver()`` claims a row with a
 conditional UPDATE before sending, so two workers (or a retry) never send the same e-mail twice.
+
+Webhooks (channel "webhook", written by ``portal.organisations.webhooks.announce``) go the same
+way: the same task, claim, retries with growing delays and sweeper; a failed one waits out its
+delay (``next_attempt_at``) before the sweeper takes it again, and after
+``WEBHOOK_MAX_ATTEMPTS`` failed attempts it is left as failed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import timedelta
@@ -25,6 +31,7 @@ from django.utils import translation
 
 from portal.accounts.models import User
 from portal.core import clock
+from portal.notifications import webhooks
 from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -196,7 +203,11 @@ def deliver(notification_id: int) -> bool:
     ).update(email_claimed_at=now)
     if not claimed:
         return False
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    notification = Notification.objects.select_related("recipient", "employer").get(
+        pk=notification_id
+    )
+    if notification.channel == Notification.Channel.WEBHOOK:
+        return _deliver_webhook(notification)
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body,
@@ -226,7 +237,43 @@ def deliver(notification_id: int) -> bool:
     return True
 
 
-def _mark_sent(notification_id: int, attempts: int) -> None:
+def retry_delay(retries: int) -> int:
+    """Seconds to wait before the next attempt after ``retries`` retries: doubling, at most 1 h."""
+    return int(min(settings.NOTIFICATION_RETRY_SECONDS * 2**retries, 3600))
+
+
+def _deliver_webhook(notification: Notification) -> bool:
+    """POST one claimed webhook event to its organisation (see ``webhooks``)."""
+    employer = notification.employer
+    attempts = notification.email_attempts + 1
+    if employer is None or not employer.webhook_url or employer.status != "verified":
+        # The organisation removed its webhook (or lost its verification) meanwhile.
+        Notification.objects.filter(pk=notification.pk).update(
+            email_sent_at=clock.real_now(), email_error="not sent: no webhook address any more"
+        )
+        return False
+    try:
+        status = webhooks.post(
+            url=employer.webhook_url,
+            secret=employer.webhook_secret,
+            event_id=json.loads(notification.body)["id"],
+            timestamp=str(int(clock.real_now().timestamp())),
+            body=notification.body.encode(),
+        )
+    except webhooks.WebhookError as error:
+        Notification.objects.filter(pk=notification.pk).update(
+            email_claimed_at=None,
+            email_attempts=attempts,
+            email_error=str(error)[:2000],
+            response_status=error.status,
+            next_attempt_at=clock.real_now() + timedelta(seconds=retry_delay(attempts - 1)),
+        )
+        raise
+    _mark_sent(notification.pk, attempts, response_status=status)
+    return True
+
+
+def _mark_sent(notification_id: int, attempts: int, **fields: Any) -> None:
     """Record that the mail server accepted the e-mail. The claim has expired for nobody yet,
     so this must not be lost to a dropped database connection: the sweeper would send the
     e-mail again once the claim times out. Retried on a fresh connection."""
@@ -234,7 +281,7 @@ def _mark_sent(notification_id: int, attempts: int) -> None:
     for attempt in range(MARK_SENT_TRIES):
         try:
             Notification.objects.filter(pk=notification_id).update(
-                email_sent_at=sent_at, email_attempts=attempts, email_error=""
+                email_sent_at=sent_at, email_attempts=attempts, email_error="", **fields
             )
             return
         except DatabaseError:
@@ -253,10 +300,14 @@ def _close_quietly(connection: Any) -> None:
 
 
 def undelivered(older_than: timedelta = timedelta(seconds=30)):
-    """Notifications whose e-mail has not gone, and that no live worker holds."""
+    """Notifications whose e-mail (or webhook) has not gone, that no live worker holds, and
+    whose back-off after a failure is over; webhooks that failed ``WEBHOOK_MAX_ATTEMPTS`` times
+    are left as failed."""
     now = clock.real_now()
     return Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        ~Q(channel=Notification.Channel.WEBHOOK, email_attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS),
         email_sent_at__isnull=True,
         created_at__lt=now - older_than,
     )
@@ -291,8 +342,9 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     bind=True, max_retries=12, acks_late=True, name="portal.tasks.deliver_notification_task"
 )
 def deliver_notification_task(self: Any, notification_id: int) -> bool:
-    """Send one notification's e-mail; on failure retry with growing delays (up to ~3 h)."""
+    """Send one notification's e-mail (or webhook); on failure retry with growing delays (up to
+    ~3 h with the default ``NOTIFICATION_RETRY_SECONDS`` of 30)."""
     try:
         return deliver(notification_id)
     except Exception as error:
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
+        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error

@@ -91,6 +91,10 @@ class Employer(models.Model):
     document_name = models.CharField(_("file name"), max_length=200, blank=True)
     document_content_type = models.CharField(_("type"), max_length=50, blank=True)
     document_uploaded_at = models.DateTimeField(_("uploaded"), null=True, blank=True)
+    # Optional: the organisation's HR system is told of its staff's news by a signed POST
+    # (``portal.organisations.webhooks``). The secret signs them; it is shown once when made.
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    webhook_secret = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         app_label = "portal"

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -60,6 +61,7 @@ class StaffRow:
     # The latest permit.
     permit_number: str | None = None
     permit_until: date | None = None
+    permit_revoked_on: date | None = None
     # The stored stay status (has_status False: none stored, the stay figures are None).
     has_status: bool = False
     in_country: bool = False
@@ -69,6 +71,9 @@ class StaffRow:
     violations: int = 0
     profession: str = ""  # the title in the reader's language, or what the person typed
     attention: frozenset[str] = field(default_factory=frozenset)
+    # The last change to what the row says: the sponsorship began, the latest application
+    # changed (its state, a permit issued or revoked with it), the stored stay status changed.
+    updated_at: datetime | None = None
 
     @property
     def citizenship_name(self) -> str:
@@ -113,7 +118,7 @@ def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozens
 
 # The latest application's fields every row needs (to filter, sort, count and judge attention);
 # ``complete`` adds those only shown.
-_APPLICATION_FACTS = ("number", "status", "passport_expiry")
+_APPLICATION_FACTS = ("number", "status", "passport_expiry", "updated_at")
 _SHOWN_FACTS = ("submitted_at", "decided_at", "profession_id", "profession_other")
 
 
@@ -142,19 +147,22 @@ def staff_rows(employer: Employer, on: date) -> list[StaffRow]:
             days_left=stay[2],
             latest_exit_date=stay[3],
             violations=stay[4] or 0,
+            updated_at=max(t for t in (began, stay[5]) if t is not None),
         )
-        for pk, person_id, name, email, citizenship, *stay in (
+        for pk, person_id, name, email, citizenship, began, *stay in (
             active.order_by("person__full_name", "pk").values_list(
                 "pk",
                 "person_id",
                 "person__full_name",
                 "person__email",
                 "person__citizenship",
+                Coalesce("accepted_at", "created_at"),
                 "person__stay_status__in_country",
                 "person__stay_status__days_in_window",
                 "person__stay_status__days_remaining",
                 "person__stay_status__latest_exit_date",
                 "person__stay_status__violation_count",
+                "person__stay_status__updated_at",
             )
         )
     ]
@@ -172,16 +180,18 @@ def staff_rows(employer: Employer, on: date) -> list[StaffRow]:
         Permit.objects.filter(application__applicant_id__in=people),
         "application__applicant_id",
         ("-issue_date", "-pk"),
-        ("number", "valid_until"),
+        ("number", "valid_until", "revoked_on"),
     )
     margin = permit_rules().passport_margin
     for row in rows:
         application = applications.get(row.person_id)
         if application is not None:
-            row.app_number, row.app_status, row.passport_expiry = application
+            row.app_number, row.app_status, row.passport_expiry, changed = application
+            if row.updated_at is None or changed > row.updated_at:
+                row.updated_at = changed
         permit = permits.get(row.person_id)
         if permit is not None:
-            row.permit_number, row.permit_until = permit
+            row.permit_number, row.permit_until, row.permit_revoked_on = permit
         row.attention = attention_of(row, on, margin)
     return rows
 

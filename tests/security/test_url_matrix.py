@@ -30,6 +30,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticToken
 
+from api.models import ApiToken
+from api.services import token_create
 from arrivals.models import ArrivalRegistration, WorkingDayChange
 from permits.models import Application, Document, Permit, PermitRules, permit_rules
 from permits.models import Route as PermitRoute
@@ -316,6 +318,14 @@ ROUTES: dict[str, Route] = {
         ),
         lambda w: [arrival_a(w).pk],
     ),
+    # --- api: the organisation's settings page; the API itself answers to a token only (none
+    # of these sessions carries one), its schema and documentation are public ---
+    "api:settings": Route(FOR_EMPLOYERS),
+    "api:staff_list": Route(expect(everyone=401)),
+    "api:staff_detail": Route(expect(everyone=401), lambda w: [w.applicant_a.pk]),
+    "api:arrival_registration": Route(expect(everyone=401), lambda w: [arrival_a(w).pk]),
+    "api:schema": Route(PUBLIC),
+    "api:docs": Route(PUBLIC),
     # --- verification: the holder's documents, and the public check ---
     "verification:documents": Route(FOR_APPLICANTS),
     "verification:permit_pdf": Route(A_OBJECT, lambda w: [permit_a(w).pk, "kk"]),
@@ -397,6 +407,21 @@ def arrival_a(world: World) -> ArrivalRegistration:
         )
         world.extra["arrival_a"] = registration
     return registration
+
+
+def token_a(world: World) -> ApiToken:
+    """An API token of employer A's."""
+    token = world.extra.get("token_a")
+    if token is None:
+        user = world.users["employer_a"]
+        token = token_create(employer=user.employer, name="Aral HR", by=user).token
+        world.extra["token_a"] = token
+    return token
+
+
+def _token_a(w: World) -> tuple[Any, ...]:
+    token = ApiToken.objects.get(pk=token_a(w).pk)
+    return (token.revoked_at, token.revoked_by_id, ApiToken.objects.count())
 
 
 def statement_a(world: World) -> IssuedDocument:
@@ -839,6 +864,24 @@ ATTEMPTS = [
             expected,
             _arrival_a,
             lambda w: {"action": "made", "made_on": today().isoformat(), "reference": "forged"},
+        )
+        for role, expected in [
+            ("employer_b", 404),
+            ("employer_unverified", 403),
+            ("applicant_a", 403),
+            ("reviewer", 403),
+            ("anonymous", LOGIN),
+        ]
+    ],
+    # Only employer A's users revoke employer A's tokens (or make tokens for it).
+    *[
+        Attempt(
+            "api:settings",
+            NO_ARGS,
+            role,
+            expected,
+            _token_a,
+            lambda w: {"action": "revoke", "token": token_a(w).pk},
         )
         for role, expected in [
             ("employer_b", 404),

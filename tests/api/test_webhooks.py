@@ -1,0 +1,222 @@
+"""Webhooks: signed POSTs delivered through the notification outbox by a real Celery worker,
+retried after a failure and delivered exactly once; addresses that are not public refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.urls import reverse
+
+from api import services
+from arrivals import reminders
+from permits.states import Status
+from permits.workflow import transition
+from portal.core import clock
+from portal.notifications import outbox, webhooks
+from portal.notifications.models import Notification
+from portal.organisations import webhooks as announcing
+from portal.organisations.models import Employer
+from stays import services as stays_services
+from tests.conftest import deliveries_done, start_worker, wait_for
+from tests.factories import sponsor
+from tests.permits.factories import ready_application
+
+
+class Receiver:
+    """A local HTTP server that refuses the first POST (500) and accepts the others."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes, int]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = 500 if not receiver.requests else 200
+                receiver.requests.append((dict(self.headers), body, status))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.stop()
+
+
+def verifies(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """What an HR system does with each POST (the README's check)."""
+    timestamp = headers["X-Portal-Timestamp"]
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return hmac.compare_digest("sha256=" + expected.hexdigest(), headers["X-Portal-Signature"])
+
+
+@pytest.mark.services
+def test_an_event_is_signed_retried_and_delivered_exactly_once(
+    redis_broker,
+    django_db_serialized_rollback,
+    transactional_db,
+    tmp_path,
+    monkeypatch,
+    settings,
+    receiver,
+    employer_user,
+    applicant,
+):
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    monkeypatch.setenv("WEBHOOK_ALLOW_LOCAL", "1")  # the worker's settings
+    monkeypatch.setenv("NOTIFICATION_RETRY_SECONDS", "1")
+    worker = start_worker(redis_broker, tmp_path / "worker.log")
+    try:
+        secret = services.webhook_set(employer=employer_user.employer, url=receiver.url)
+        sponsor(employer_user.employer, applicant)
+        # A stay recorded for the sponsored person changes their stay status.
+        stays_services.crossing_create(
+            person=applicant, entry=clock.today() - timedelta(days=5), exit=None
+        )
+        event = Notification.objects.get(channel="webhook")
+        assert event.employer_id == employer_user.employer_id and event.recipient is None
+        assert wait_for(
+            lambda: Notification.objects.filter(pk=event.pk, email_sent_at__isnull=False).exists(),
+            timeout=60,
+        ), worker.output()
+        # The same event sent again and swept: nothing more goes out.
+        outbox.enqueue(event.pk, wait_out_failures=False)
+        assert outbox.sweep(older_than=timedelta(0)) == 0
+        assert wait_for(lambda: deliveries_done(worker, redis_broker, 3)), worker.output()
+    finally:
+        worker.stop()
+    assert [status for _, _, status in receiver.requests] == [500, 200]
+    (first_headers, first_body, _), (headers, body, _) = receiver.requests
+    assert first_body == body  # the same bytes on every attempt
+    assert first_headers["X-Portal-Event-Id"] == headers["X-Portal-Event-Id"]
+    assert verifies(secret, headers, body) and verifies(secret, first_headers, first_body)
+    assert not verifies("whsec_other", headers, body)
+    payload = json.loads(body)
+    assert (
+        payload["type"] == "stay.status_changed" and payload["id"] == headers["X-Portal-Event-Id"]
+    )
+    assert payload["data"]["person_id"] == applicant.pk and payload["data"]["in_country"] is True
+    event.refresh_from_db()
+    assert (event.email_attempts, event.response_status) == (2, 200)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10/hook",
+        "https://169.254.169.254/latest",
+        "https://[::1]/hook",
+        "https://[::ffff:10.0.0.1]/hook",
+        "http://93.184.215.14/hook",  # public, but not https
+        "https://user:pw@93.184.215.14/hook",
+    ],
+)
+def test_an_address_that_is_not_public_https_is_refused(db, employer_user, url):
+    with pytest.raises(services.SettingsError):
+        services.webhook_set(employer=employer_user.employer, url=url)
+    employer_user.employer.refresh_from_db()
+    assert employer_user.employer.webhook_url == "" and employer_user.employer.webhook_secret == ""
+
+
+def test_a_public_https_address_is_kept_and_its_secret_shown_once(client, employer_user):
+    client.force_login(employer_user)
+    settings_url = reverse("api:settings")
+    response = client.post(settings_url, {"action": "webhook", "url": "https://93.184.215.14/h"})
+    assert response.status_code == 200
+    secret = response.context["new_secret"]
+    employer = Employer.objects.get(pk=employer_user.employer_id)
+    assert employer.webhook_url == "https://93.184.215.14/h" and employer.webhook_secret == secret
+    assert secret not in client.get(settings_url).content.decode()
+    refused = client.post(settings_url, {"action": "webhook", "url": "https://10.0.0.1/h"})
+    assert refused.status_code == 200 and refused.context["form"].errors["url"]
+    employer.refresh_from_db()
+    assert employer.webhook_url == "https://93.184.215.14/h"
+
+
+def test_the_sender_refuses_a_private_address_set_behind_its_back(db, employer_user, applicant):
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url="https://127.0.0.1:9/hook", webhook_secret="s"
+    )
+    sponsor(employer_user.employer, applicant)
+    assert announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")]) == 1
+    event = Notification.objects.get(channel="webhook")
+    with pytest.raises(webhooks.WebhookError, match="refused address"):
+        outbox.deliver(event.pk)
+    event.refresh_from_db()
+    assert event.email_sent_at is None and event.email_attempts == 1
+    # Waiting out its back-off, the sweeper leaves it alone.
+    assert event.next_attempt_at > clock.real_now()
+    assert not outbox.undelivered(older_than=timedelta(0)).filter(pk=event.pk).exists()
+
+
+def test_an_event_is_stored_once_and_only_for_a_listening_verified_organisation(
+    db, employer_user, applicant, other_applicant
+):
+    event = announcing.Event(applicant.pk, "stay.status_changed", "same")
+    assert announcing.announce([event]) == 0  # not sponsored
+    sponsor(employer_user.employer, applicant)
+    assert announcing.announce([event]) == 0  # no webhook address
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url="https://93.184.215.14/h", webhook_secret="s"
+    )
+    assert announcing.announce([event, event]) == 1
+    assert announcing.announce([event]) == 0  # told before
+    Employer.objects.filter(pk=employer_user.employer_id).update(status=Employer.Status.PENDING)
+    other = announcing.Event(applicant.pk, "stay.status_changed", "other")
+    assert announcing.announce([other]) == 0
+    assert Notification.objects.filter(channel="webhook").count() == 1
+
+
+@pytest.fixture
+def listening(employer_user, applicant):
+    """Employer A sponsors applicant A and has a (public) webhook address."""
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url="https://93.184.215.14/h", webhook_secret="s"
+    )
+    return sponsor(employer_user.employer, applicant)
+
+
+def _events(kind):
+    return [json.loads(n.body) for n in Notification.objects.filter(channel="webhook", kind=kind)]
+
+
+def test_an_application_move_is_announced(db, listening, applicant):
+    application = ready_application(applicant=applicant)
+    transition(application, Status.SUBMITTED, by=applicant)
+    (event,) = _events(announcing.APPLICATION_STATE)
+    assert event["data"]["state"] == "submitted" and event["data"]["from_state"] == "draft"
+    assert event["data"]["application_number"] == application.number
+
+
+def test_an_arrival_registration_falling_due_is_announced_once(db, listening, applicant):
+    with clock.frozen(date(2026, 6, 10)):
+        listening.accepted_at = clock.now() - timedelta(days=30)
+        listening.save()
+        stays_services.crossing_create(person=applicant, entry=date(2026, 6, 8), exit=None)
+        reminders.send_reminders()
+        reminders.send_reminders()
+    (event,) = _events(announcing.ARRIVAL_DUE)
+    assert event["data"]["stage"] == "soon" and event["data"]["deadline"] == "2026-06-11"
