@@ -26,6 +26,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from permits.models import Application, Permit, permit_rules
 from permits.states import Status
+from portal.core.clock import day_of
 from portal.core.countries import country_name
 from portal.organisations.models import Employer, Sponsorship
 from professions.models import Profession
@@ -82,6 +83,15 @@ class StaffRow:
     @property
     def status_label(self) -> str:
         return str(Status(self.app_status).label if self.app_status else _("No application"))
+
+    @property
+    def submitted_on(self) -> date | None:
+        """The day in Almaty the latest application was submitted."""
+        return day_of(self.app_submitted) if self.app_submitted else None
+
+    @property
+    def decided_on(self) -> date | None:
+        return day_of(self.app_decided) if self.app_decided else None
 
     @property
     def must_leave_by(self) -> date | None:

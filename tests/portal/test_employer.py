@@ -490,6 +490,19 @@ class TestDashboard:
         assert lines[0].startswith("Name,E-mail,Citizenship")
         assert len(lines) == 5 and lines[1].startswith("Staff 00000,")
 
+    def test_the_csv_and_the_table_give_the_day_in_almaty(self, client, employer_user):
+        person = UserFactory(email="night@example.kz", full_name="Night Owl")
+        sponsor(employer_user.employer, person)
+        # 00:30 on 3 March in Almaty is still 2 March in UTC.
+        submitted = clock.start_of(date(2026, 3, 3)) + timedelta(minutes=30)
+        ApplicationFactory(applicant=person, status="submitted", submitted_at=submitted)
+        client.force_login(employer_user)
+        content = b"".join(client.get(reverse("portal:staff_csv")).streaming_content)
+        assert "2026-03-03" in content.decode("utf-8-sig")
+        assert "2026-03-02" not in content.decode("utf-8-sig")
+        [row] = client.get(DASHBOARD).context["rows"]
+        assert row.submitted_on == date(2026, 3, 3)
+
     def test_it_makes_the_monthly_report_as_page_and_pdf(self, client, employer_user):
         _staff(employer_user.employer, 4)
         client.force_login(employer_user)
