@@ -6,6 +6,7 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -90,20 +91,31 @@ class PassportForm(_StepForm):
 
 
 class ProfessionForm(_StepForm):
+    """The profession step. ``search`` narrows the choices to the listed professions whose code
+    or title, in any language, contains every word typed (``Profession.objects.search``), and
+    always keeps the profession already chosen: a search never loses the answer. One query
+    lists the choices, however long the catalogue."""
+
     class Meta:
         model = Application
         fields = ["profession", "profession_not_listed", "profession_other"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-
-        self.fields["profession"].queryset = Profession.objects.listed().select_related("sphere")
+        self.search = " ".join(search.split())[:SEARCH_MAX_LENGTH]
+        self.fields["profession"].queryset = profession_choices(
+            self.search, keep=self.instance.profession_id
+        )
         self.fields["profession"].help_text = _(
             "Professions on the Ministry of Labour's list give the facilitated route."
         )
         self.fields["profession_other"].help_text = _(
             "Only when your profession is not listed: the standard route applies."
         )
+
+    def match_count(self) -> int:
+        """How many listed professions the search found (the chosen one aside)."""
+        return Profession.objects.listed().search(self.search).count()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -119,6 +131,22 @@ class ProfessionForm(_StepForm):
         else:
             cleaned["profession_other"] = ""
         return cleaned
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+def profession_choices(search: str, *, keep: int | None = None) -> QuerySet[Profession]:
+    """The listed professions matching ``search`` (all of them without one), by title in the
+    reader's language, plus the one already chosen (``keep``) whatever the search."""
+
+    listed = Profession.objects.listed()
+    if not search:
+        return listed.by_title()
+    matching = Q(pk__in=listed.search(search).values("pk"))
+    if keep is not None:
+        matching |= Q(pk=keep)
+    return listed.filter(matching).by_title()
 
 
 class EmployerForm(_StepForm):

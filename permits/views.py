@@ -119,7 +119,10 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     if not application.is_editable_by_applicant():
         return redirect("permits:detail", application.pk)
-    form = STEP_FORMS[step](request.POST or None, instance=application)
+    extra: dict[str, object] = {}
+    if step == Application.Step.PROFESSION:
+        extra["search"] = request.GET.get("search", "")
+    form = STEP_FORMS[step](request.POST or None, instance=application, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_step_save(application=application, step=step, form=form)
@@ -139,6 +142,8 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             **_wizard_context(application, step),
             "form": form,
             "step_label": Application.Step(step).label,
+            "search": getattr(form, "search", ""),
+            "matches": form.match_count() if getattr(form, "search", "") else None,
         },
     )
 

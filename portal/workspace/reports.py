@@ -87,6 +87,51 @@ def _d(value: date | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
+def column_widths(
+    pdf: FPDF, headings: list[str], rows: list[list[str]], shares: list[float], size: float
+) -> tuple[list[float], float]:
+    """Column widths (mm) that fill the line and give each column room for its longest word,
+    the headings' in bold and the cells', and the font size to set: a heading or a cell wraps
+    between its words, never inside one (fpdf2 cuts a word that does not fit, without a
+    hyphen). The room left over is shared out as ``shares`` says. Where the words alone
+    overflow the line, the font shrinks until they fit (down to 5 pt)."""
+
+    def longest(texts: list[str], style: str) -> float:
+        pdf.set_font("DejaVu", style, size)
+        return max(
+            (pdf.get_string_width(word) for text in texts for word in text.split()), default=0
+        )
+
+    available = pdf.epw
+    while True:
+        padding = 2 * pdf.c_margin + 0.5
+        least = [
+            max(longest([heading], "B"), longest([row[i] for row in rows], "")) + padding
+            for i, heading in enumerate(headings)
+        ]
+        if sum(least) <= available or size <= 5:
+            break
+        size -= 0.5
+    if sum(least) > available:  # even at 5 pt: scaled to the line, the longest words cut
+        return [width * available / sum(least) for width in least], size
+    widths = [0.0] * len(headings)
+    free = list(range(len(headings)))
+    # Columns whose share is less than their longest word take that word's width; the others
+    # share the rest, until every column has at least its word.
+    while free:
+        room = available - sum(widths[i] for i in range(len(headings)) if i not in free)
+        total = sum(shares[i] for i in free)
+        short = [i for i in free if room * shares[i] / total < least[i]]
+        if not short:
+            for i in free:
+                widths[i] = room * shares[i] / total
+            break
+        for i in short:
+            widths[i] = least[i]
+            free.remove(i)
+    return widths, size
+
+
 def render_pdf(report: MonthlyReport) -> bytes:
     """The report as a PDF (A4 landscape), in the reader's language."""
 
@@ -127,27 +172,32 @@ def render_pdf(report: MonthlyReport) -> bytes:
         _("Must leave by"),
         _("Violations"),
     ]
-    widths = [40, 18, 42, 34, 30, 22, 22, 16, 16, 22, 18]
-    pdf.set_font("DejaVu", "B", 8)
+    rows = [
+        [
+            r.name,
+            r.citizenship_name,
+            r.profession or "—",
+            r.status_label,
+            r.permit_number or "—",
+            _d(r.permit_until),
+            _d(r.passport_expiry),
+            "—" if r.days_used is None else str(r.days_used),
+            "—" if r.days_left is None else str(r.days_left),
+            _d(r.must_leave_by),
+            str(r.violations),
+        ]
+        for r in report.rows
+    ]
+    shares = [40, 18, 42, 34, 30, 22, 22, 16, 16, 22, 18]
+    widths, size = column_widths(pdf, headings, rows, shares, 8)
+    pdf.set_font("DejaVu", "B", size)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         header = table.row()
         for heading in headings:
             header.cell(heading)
-        pdf.set_font("DejaVu", "", 8)
-        for r in report.rows:
+        pdf.set_font("DejaVu", "", size)
+        for values in rows:
             row = table.row()
-            for value in [
-                r.name,
-                r.citizenship_name,
-                r.profession or "—",
-                r.status_label,
-                r.permit_number or "—",
-                _d(r.permit_until),
-                _d(r.passport_expiry),
-                "—" if r.days_used is None else str(r.days_used),
-                "—" if r.days_left is None else str(r.days_left),
-                _d(r.must_leave_by),
-                str(r.violations),
-            ]:
+            for value in values:
                 row.cell(value)
     return bytes(pdf.output())
