@@ -100,7 +100,7 @@ class StaffList(OrganisationView):
         filters.is_valid(raise_exception=True)
         wanted = filters.validated_data
         on = today()
-        rows = staff_rows(request.auth.employer, on)
+        rows = staff_rows(request.auth.employer, on, changes=True)
         registrations = _open_registrations(self.employer_id)
         if "state" in wanted:
             rows = select(rows, {"status": wanted["state"]}).rows
@@ -146,7 +146,7 @@ class StaffDetail(OrganisationView):
     )
     def get(self, request: Request, person_id: int) -> Response:
         on = today()
-        row = _row_of(staff_rows(request.auth.employer, on), person_id)
+        row = _row_of(staff_rows(request.auth.employer, on, changes=True), person_id)
         registrations = _open_registrations(self.employer_id)
         context = {"registrations": registrations, "on": on}
         return Response(StaffMemberOut(complete([row])[0], context=context).data)
