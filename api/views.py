@@ -121,7 +121,7 @@ class StaffList(OrganisationView):
         if "cursor" in wanted:
             rows = [r for r in rows if r.sponsorship_id > wanted["cursor"]]
         limit = wanted["limit"]
-        page = complete(rows[:limit])
+        page = complete(rows[:limit], moments=True)
         following = encode_cursor(page[-1].sponsorship_id) if len(rows) > limit else None
         context = {"registrations": registrations, "on": on}
         return Response(
@@ -149,7 +149,7 @@ class StaffDetail(OrganisationView):
         row = _row_of(staff_rows(request.auth.employer, on, changes=True), person_id)
         registrations = _open_registrations(self.employer_id)
         context = {"registrations": registrations, "on": on}
-        return Response(StaffMemberOut(complete([row])[0], context=context).data)
+        return Response(StaffMemberOut(complete([row], moments=True)[0], context=context).data)
 
 
 def _row_of(rows: list[StaffRow], person_id: int) -> StaffRow:

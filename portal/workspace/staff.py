@@ -19,17 +19,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from permits.models import Application, Permit, permit_rules
 from permits.states import Status
-from portal.core.clock import day_of
 from portal.core.countries import country_name
 from portal.organisations.models import Employer, Sponsorship
-from professions.models import Profession
 
 ATTENTION_PERMIT_DAYS = 90
 ATTENTION_LEAVE_DAYS = 14
@@ -54,7 +53,9 @@ class StaffRow:
     # The latest application (None without one).
     app_number: str | None = None
     app_status: str | None = None
-    app_submitted: datetime | None = None
+    submitted_on: date | None = None  # the day in Almaty (``complete``)
+    decided_on: date | None = None
+    app_submitted: datetime | None = None  # the moments (``complete(moments=True)``)
     app_decided: datetime | None = None
     profession_id: int | None = None
     profession_other: str = ""
@@ -83,15 +84,6 @@ class StaffRow:
     @property
     def status_label(self) -> str:
         return str(Status(self.app_status).label if self.app_status else _("No application"))
-
-    @property
-    def submitted_on(self) -> date | None:
-        """The day in Almaty the latest application was submitted."""
-        return day_of(self.app_submitted) if self.app_submitted else None
-
-    @property
-    def decided_on(self) -> date | None:
-        return day_of(self.app_decided) if self.app_decided else None
 
     @property
     def must_leave_by(self) -> date | None:
@@ -129,10 +121,9 @@ def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozens
 # The latest application's fields every row needs (to filter, sort, count and judge attention);
 # ``complete`` adds those only shown.
 _APPLICATION_FACTS = ("number", "status", "passport_expiry")
-_SHOWN_FACTS = ("submitted_at", "decided_at", "profession_id", "profession_other")
 
 
-def _latest(queryset: Any, person: str, order: tuple[str, ...], fields: Iterable[str]) -> dict:
+def _latest(queryset: Any, person: str, order: tuple[str, ...], fields: Iterable[Any]) -> dict:
     """The first row per person of ``queryset`` in ``order``: person id -> values of ``fields``."""
     latest: dict[int, tuple[Any, ...]] = {}
     for person_id, *values in queryset.order_by(person, *order).values_list(person, *fields):
@@ -210,43 +201,46 @@ def staff_rows(employer: Employer, on: date, *, changes: bool = False) -> list[S
     return rows
 
 
-def complete(rows: list[StaffRow]) -> list[StaffRow]:
-    """Give ``rows`` (of ``staff_rows``) what is shown besides: the dates of their latest
-    application and its profession, in the reader's language. Two queries."""
+def complete(rows: list[StaffRow], *, moments: bool = False) -> list[StaffRow]:
+    """Give ``rows`` (of ``staff_rows``) what is shown besides: the days in Almaty their latest
+    application was submitted and decided, and its profession in the reader's language (or the
+    first fallback language that has a title, as modeltranslation reads it). One query.
+    ``moments`` adds the exact moments (the API's); the pages show days, which the database
+    works out (a date is cheap to read, a moment with its time zone is not)."""
     if not rows:
         return rows
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    order = [language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
+    titles = [f"profession__{build_localized_fieldname('title', c)}" for c in dict.fromkeys(order)]
+    almaty = timezone.get_default_timezone()
     shown = _latest(
         Application.objects.filter(applicant_id__in=[r.person_id for r in rows]),
         "applicant_id",
         ("-created_at", "-pk"),
-        _SHOWN_FACTS,
+        (
+            TruncDate("submitted_at", tzinfo=almaty),
+            TruncDate("decided_at", tzinfo=almaty),
+            "profession_id",
+            "profession_other",
+            *(("submitted_at", "decided_at") if moments else ()),
+            "profession__title",
+            *titles,
+        ),
     )
-    titles = profession_titles(values[2] for values in shown.values())
     for row in rows:
         facts = shown.get(row.person_id)
         if facts is None:
             continue
-        row.app_submitted, row.app_decided, row.profession_id, other = facts
+        row.submitted_on, row.decided_on, row.profession_id, other, *rest = facts
+        if moments:
+            row.app_submitted, row.app_decided, *rest = rest
+        default, *localised = rest
         row.profession_other = other or ""
-        row.profession = titles.get(row.profession_id or 0, row.profession_other)
+        if row.profession_id:
+            row.profession = next((t for t in localised if t), default)
+        else:
+            row.profession = row.profession_other
     return rows
-
-
-def profession_titles(ids: Iterable[int | None]) -> dict[int, str]:
-    """The title of each profession in the reader's language (or the first fallback language
-    that has one, as modeltranslation reads it), from the title columns alone."""
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    order = [language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
-    columns = [build_localized_fieldname("title", code) for code in dict.fromkeys(order)]
-    return {
-        pk: next((t for t in titles if t), default)
-        for pk, default, *titles in Profession.objects.filter(pk__in=ids).values_list(
-            "pk", "title", *columns
-        )
-    }
 
 
 @dataclass
