@@ -84,7 +84,7 @@ def log_in(page: Page, email: str, password: str, *, admin: bool = False) -> Non
     assert "/login/" not in page.url, page.inner_text("body")
 
 
-def submit(page: Page, selector: str = "main form [type=submit]:not([name])") -> None:
+def submit(page: Page, selector: str = "main form [type=submit]:not([name]):not([form])") -> None:
     page.click(selector)
     page.wait_for_load_state()
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 APPLICANT_EMAIL = "ivan.petrov@example.ru"
 APPLICANT_PASSWORD = "Steppe-Falcon-2026"
-SAVE_AND_CONTINUE = "main form button[type=submit]:not([name])"
+SAVE_AND_CONTINUE = "main form button[type=submit]:not([name]):not([form])"
 
 
 def _sign_up_in_russian(page):
