@@ -37,6 +37,25 @@ def sponsor_of(person: User) -> Sponsorship | None:
     )
 
 
+def sponsorship_and_request(person: User) -> tuple[Sponsorship | None, Sponsorship | None]:
+    """The person's active sponsorship (as ``sponsor_of``) and their oldest request to be
+    sponsored that is still open, both in one query (the professional's dashboard)."""
+    active = requested = None
+    for sponsorship in (
+        Sponsorship.objects.filter(
+            person=person,
+            status__in=[Sponsorship.Status.ACTIVE, Sponsorship.Status.REQUESTED],
+        )
+        .select_related("employer")
+        .order_by("pk")
+    ):
+        if sponsorship.status == Sponsorship.Status.ACTIVE:
+            active = active or sponsorship
+        else:
+            requested = requested or sponsorship
+    return active, requested
+
+
 def employer_users_told(person_ids: Iterable[int]) -> dict[int, list[User]]:
     """For each person, the employer's users told of their news (a permit's progress, stay
     warnings): those who see the organisation that actively sponsors them, as

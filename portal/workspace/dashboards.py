@@ -8,13 +8,12 @@ from arrivals import dashboard as arrivals_dashboard
 from permits import dashboard as permits_dashboard
 from permits.access import is_reviewer
 from portal.accounts.models import User
-from portal.organisations.employers import sponsor_of
-from portal.organisations.models import Sponsorship
+from portal.organisations.employers import sponsorship_and_request
 from stays import dashboard as stays_dashboard
 
 
 def applicant_context(user: User) -> dict[str, Any]:
-
+    sponsorship, request = sponsorship_and_request(user)
     context: dict[str, Any] = {
         "sections": [
             "permits/_dashboard_applicant.html",
@@ -22,12 +21,8 @@ def applicant_context(user: User) -> dict[str, Any]:
             "arrivals/_dashboard_applicant.html",
             "portal/_sponsor.html",
         ],
-        "sponsorship": sponsor_of(user),
-        "sponsorship_request": Sponsorship.objects.filter(
-            person=user, status=Sponsorship.Status.REQUESTED
-        )
-        .select_related("employer")
-        .first(),
+        "sponsorship": sponsorship,
+        "sponsorship_request": request,
     }
     context.update(permits_dashboard.applicant_summary(user))
     context.update(stays_dashboard.applicant_summary(user))

@@ -12,6 +12,7 @@ from permits.models import Application, Permit
 from portal.core import clock
 from portal.core.clock import today
 from portal.notifications.models import Notification
+from portal.organisations import employers
 from portal.organisations.models import ColleagueInvitation, Sponsorship
 from portal.workspace import staff
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, sponsor, valid_bin
@@ -597,3 +598,22 @@ def test_the_dashboard_lists_agree_with_the_table_filters(client, employer_user)
         assert page.context["page"].paginator.count == len(listed), kind
     assert sum(n for _, n in summary.counts) == 40
     assert all(summary.attention[kind] for kind in staff.ATTENTION)
+
+
+def test_the_professionals_sponsorship_and_open_request_come_in_one_query(
+    applicant, django_assert_num_queries
+):
+    first, second = EmployerFactory(), EmployerFactory()
+    asked = Sponsorship.objects.create(
+        employer=second,
+        person=applicant,
+        email=applicant.email,
+        status=Sponsorship.Status.REQUESTED,
+    )
+    with django_assert_num_queries(1):
+        assert employers.sponsorship_and_request(applicant) == (None, asked)
+    active = sponsor(first, applicant)
+    with django_assert_num_queries(1):
+        found, request = employers.sponsorship_and_request(applicant)
+    assert found == active == employers.sponsor_of(applicant)
+    assert request is not None and request.employer == second
