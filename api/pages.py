@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from portal.accounts.access import employer_required
+from portal.notifications import outbox
 from portal.notifications.models import Notification
 
 from . import access, services
@@ -49,6 +50,7 @@ def _page(request: HttpRequest, **context: Any) -> HttpResponse:
     employer.refresh_from_db(fields=["webhook_url", "webhook_secret"])
     deliveries = list(
         Notification.objects.filter(employer=employer, channel=Notification.Channel.WEBHOOK)
+        .exclude(outbox.webhook_expired())  # only what is kept (the daily task removes the rest)
         .order_by("-created_at", "-pk")
         .only(*DELIVERY_FIELDS)[:DELIVERIES_SHOWN]
     )

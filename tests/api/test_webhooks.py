@@ -22,7 +22,7 @@ from arrivals import reminders
 from permits.states import Status
 from permits.workflow import transition
 from portal.core import clock
-from portal.notifications import outbox, webhooks
+from portal.notifications import outbox, tasks, webhooks
 from portal.notifications.models import Notification
 from portal.organisations import webhooks as announcing
 from portal.organisations.models import Employer
@@ -358,3 +358,89 @@ def test_tls_is_checked_against_the_host_name_while_connecting_to_the_address(
         assert server.server_names == [name]
     finally:
         server.stop()
+
+
+def test_an_overdue_registration_is_not_announced_again_once_its_event_may_be_removed(
+    db, listening, applicant
+):
+    """Announced again after its event was removed, an overdue registration would go out twice:
+    it is announced for 30 days after its deadline, and events are kept longer than that."""
+    assert (
+        outbox.MIN_WEBHOOK_RETENTION_DAYS * 86400 > reminders.OVERDUE_ANNOUNCED_FOR.total_seconds()
+    )
+    with clock.frozen(date(2026, 6, 10)):
+        listening.accepted_at = clock.now() - timedelta(days=30)
+        listening.save()
+        stays_services.crossing_create(person=applicant, entry=date(2026, 6, 8), exit=None)
+    with clock.frozen(date(2026, 6, 11) + reminders.OVERDUE_ANNOUNCED_FOR):
+        reminders.send_reminders()
+    assert [e["data"]["stage"] for e in _events(announcing.ARRIVAL_DUE)] == ["overdue"]
+    Notification.objects.filter(kind=announcing.ARRIVAL_DUE).delete()  # removed, as if old
+    with clock.frozen(date(2026, 6, 12) + reminders.OVERDUE_ANNOUNCED_FOR):
+        reminders.send_reminders()
+    assert _events(announcing.ARRIVAL_DUE) == []
+
+
+def _webhook_event(employer, *, days_old, **fields):
+    """A webhook event made ``days_old`` days ago (and, when sent, sent then)."""
+    moment = clock.real_now() - timedelta(days=days_old)
+    event = Notification.objects.create(
+        channel=Notification.Channel.WEBHOOK,
+        employer=employer,
+        kind="stay.status_changed",
+        subject="stay.status_changed",
+        body='{"id": "x"}',
+        read_at=moment,
+        **fields,
+    )
+    if fields.get("email_sent_at"):
+        fields["email_sent_at"] = moment
+    Notification.objects.filter(pk=event.pk).update(created_at=moment, **fields)
+    return event.pk
+
+
+def test_old_delivered_and_failed_events_are_removed_and_the_rest_kept(
+    client, settings, employer_user, applicant
+):
+    settings.WEBHOOK_RETENTION_DAYS = 90
+    employer = employer_user.employer
+    sent = {"email_sent_at": clock.real_now(), "email_attempts": 1, "response_status": 200}
+    failed = {"email_attempts": settings.WEBHOOK_MAX_ATTEMPTS, "response_status": 500}
+    old = [
+        _webhook_event(employer, days_old=91, **sent),
+        _webhook_event(employer, days_old=91, **failed, email_error="HTTP 500"),
+        _webhook_event(employer, days_old=400, email_sent_at=clock.real_now()),  # not sent
+    ]
+    kept = [
+        _webhook_event(employer, days_old=89, **sent),
+        _webhook_event(employer, days_old=89, **failed),
+        _webhook_event(employer, days_old=91, email_attempts=3),  # still being tried
+        _webhook_event(employer, days_old=91),  # waiting
+    ]
+    mail = Notification.objects.create(recipient=applicant, kind="x", subject="s", body="b")
+    Notification.objects.filter(pk=mail.pk).update(
+        created_at=clock.real_now() - timedelta(days=400),
+        email_sent_at=clock.real_now() - timedelta(days=400),
+    )
+    # The page already shows only what is kept, before the daily task has run.
+    client.force_login(employer_user)
+    shown = client.get(reverse("api:settings")).context["deliveries"]
+    assert sorted(d.pk for d in shown) == sorted(kept)
+    # The task, run as the beat runs it (in-process here: no broker in the tests).
+    assert settings.CELERY_BEAT_SCHEDULE["purge-webhook-events"]["task"] == (
+        tasks.purge_webhook_events_task.name
+    )
+    tasks.purge_webhook_events_task.delay()
+    remaining = set(Notification.objects.values_list("pk", flat=True))
+    assert remaining == {*kept, mail.pk} and not remaining & set(old)
+    assert tasks.purge_webhook_events_task.delay().get() == 0  # nothing more to remove
+
+
+def test_retention_is_never_shorter_than_the_floor(db, settings, employer_user):
+    settings.WEBHOOK_RETENTION_DAYS = 1
+    sent = {"email_sent_at": clock.real_now(), "response_status": 200}
+    young = _webhook_event(employer_user.employer, days_old=44, **sent)
+    old = _webhook_event(employer_user.employer, days_old=46, **sent)
+    assert outbox.purge_webhook_events() == 1
+    assert list(Notification.objects.values_list("pk", flat=True)) == [young]
+    assert old != young
