@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 
 from arrivals.access import employer_registrations
 from arrivals.models import ArrivalRegistration
-from portal.accounts.access import role_of
+from portal.accounts.access import organisation_users, role_of
+from portal.accounts.models import User
 from portal.organisations.models import Employer
 
 from .models import ApiToken
@@ -52,3 +53,17 @@ def token_registrations(token: ApiToken) -> QuerySet[ArrivalRegistration]:
     """The arrival registrations a token sees: those of its organisation's active sponsorships
     (as the organisation's pages see them, ``arrivals.access``)."""
     return employer_registrations(token.employer_id)
+
+
+def answerable(token: ApiToken) -> User | None:
+    """The person a token's writes are recorded in the name of: its maker, while they are still
+    a confirmed, active member of the token's organisation; None once they left (the token
+    keeps working for the organisation, but no longer in their name)."""
+    if token.created_by_id is None:
+        return None
+    return organisation_users([token.employer_id]).filter(pk=token.created_by_id).first()
+
+
+def token_label(token: ApiToken) -> str:
+    """How a record names the token it came through: its name and first characters."""
+    return f"{token.name} ({token.prefix}…)"

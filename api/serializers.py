@@ -74,6 +74,10 @@ class ArrivalRegistrationOut(serializers.Serializer):
     reference = serializers.CharField()
     reason = serializers.CharField()
     recorded_at = serializers.DateTimeField(allow_null=True)
+    recorded_through = serializers.CharField(
+        help_text="The API token it was recorded through (name and first characters); empty "
+        "when recorded on the portal's pages."
+    )
 
 
 class ApplicationOut(serializers.Serializer):

@@ -200,7 +200,10 @@ class Registration(OrganisationView):
         data = RecordIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        by = request.auth.created_by
+        # Recorded through the token (its name and first characters), in the name of its maker
+        # only while they are still a confirmed member of the organisation.
+        by = access.answerable(request.auth)
+        through = access.token_label(request.auth)
         try:
             if values["outcome"] == "made":
                 recorded = arrivals.registration_record_made(
@@ -208,10 +211,11 @@ class Registration(OrganisationView):
                     made_on=values["made_on"],
                     reference=values["reference"],
                     by=by,
+                    through=through,
                 )
             else:
                 recorded = arrivals.registration_record_not_needed(
-                    registration=registration, reason=values["reason"], by=by
+                    registration=registration, reason=values["reason"], by=by, through=through
                 )
         except arrivals.RegistrationError as error:
             field = "made_on" if values["outcome"] == "made" else "reason"

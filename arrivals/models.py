@@ -81,6 +81,14 @@ class ArrivalRegistration(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # Recorded by an HR system: the API token it came through (its name and first characters),
+    # as the API gave them; ``recorded_by`` is then the token's maker while still a member.
+    recorded_through = models.CharField(
+        _("recorded through"),
+        max_length=150,
+        blank=True,
+        help_text=_("The API token the registration was recorded through, if any."),
+    )
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -3,7 +3,7 @@ the deadline, on the deadline, and once when it has passed. Each is sent once (e
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -16,6 +16,12 @@ from portal.organisations.models import Sponsorship
 
 from . import calendar
 from .models import ArrivalRegistration
+
+# An overdue registration's webhook event is announced (and, missed, announced again by a later
+# run) for this long after its deadline, no longer: delivered events are removed after
+# ``WEBHOOK_RETENTION_DAYS`` (45 at least), and one announced after its event was removed would
+# go out a second time.
+OVERDUE_ANNOUNCED_FOR = timedelta(days=30)
 
 
 def stage_of(registration: ArrivalRegistration, on: date, next_working_day: date) -> str | None:
@@ -64,7 +70,8 @@ def send_reminders(*, on: date | None = None) -> int:
         if stage is None:
             continue
         with transaction.atomic():
-            webhooks.announce([due_event(registration, stage)])
+            if stage != "overdue" or registration.deadline >= on - OVERDUE_ANNOUNCED_FOR:
+                webhooks.announce([due_event(registration, stage)])
             for user in organisation_users([registration.employer_id]):
                 if notify(
                     recipient=user,

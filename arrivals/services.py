@@ -112,9 +112,16 @@ def _locked(registration: ArrivalRegistration) -> ArrivalRegistration:
 
 @transaction.atomic
 def registration_record_made(
-    *, registration: ArrivalRegistration, made_on: date, reference: str, by: User
+    *,
+    registration: ArrivalRegistration,
+    made_on: date,
+    reference: str,
+    by: User | None,
+    through: str = "",
 ) -> ArrivalRegistration:
-    """Record that the organisation notified the migration service (on ``made_on``)."""
+    """Record that the organisation notified the migration service (on ``made_on``), by a
+    person (``by``) or through a program (``through``: what names it, e.g. an API token, with
+    ``by`` the person answerable for it, if any)."""
     locked = _locked(registration)
     reference = reference.strip()
     if made_on > today():
@@ -127,6 +134,7 @@ def registration_record_made(
     locked.made_on = made_on
     locked.reference = reference
     locked.recorded_by = by
+    locked.recorded_through = through[:150]
     locked.recorded_at = now()
     locked.save()
     return locked
@@ -134,9 +142,10 @@ def registration_record_made(
 
 @transaction.atomic
 def registration_record_not_needed(
-    *, registration: ArrivalRegistration, reason: str, by: User
+    *, registration: ArrivalRegistration, reason: str, by: User | None, through: str = ""
 ) -> ArrivalRegistration:
-    """Record that no registration was needed for this arrival, and why."""
+    """Record that no registration was needed for this arrival, and why (``by`` and
+    ``through`` as in ``registration_record_made``)."""
     locked = _locked(registration)
     reason = reason.strip()
     if not reason:
@@ -144,6 +153,7 @@ def registration_record_not_needed(
     locked.state = State.NOT_NEEDED
     locked.reason = reason
     locked.recorded_by = by
+    locked.recorded_through = through[:150]
     locked.recorded_at = now()
     locked.save()
     return locked

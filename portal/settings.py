@@ -153,6 +153,9 @@ NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 # WEBHOOK_ALLOW_LOCAL (tests only: a local http server).
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=12)
 WEBHOOK_ALLOW_LOCAL = env.bool("WEBHOOK_ALLOW_LOCAL", default=False)
+# Delivered and finally failed webhook events (their body and the receiver's answer) are removed
+# this many days after (at least 45: portal/notifications/outbox.py, MIN_WEBHOOK_RETENTION_DAYS).
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=90)
 # The API for HR systems: calls per organisation per window, counted in the database.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 API_RATE_WINDOW_SECONDS = env.int("API_RATE_WINDOW_SECONDS", default=60)
@@ -286,6 +289,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat_task", "schedule": 60.0},
     "sweep-notifications": {"task": "portal.tasks.sweep_notifications_task", "schedule": 60.0},
+    "purge-webhook-events": {
+        "task": "portal.notifications.tasks.purge_webhook_events_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "daily-stay-scan": {
         "task": "stays.tasks.daily_scan_task",
         "schedule": crontab(hour=6, minute=0),

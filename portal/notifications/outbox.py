@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import shared_task
@@ -321,6 +321,40 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
             break
         count += 1
     return count
+
+
+# --- Retention of webhook events ---------------------------------------------------------------
+
+# Kept at least this long whatever WEBHOOK_RETENTION_DAYS says: longer than any event may be
+# announced again (``arrivals.reminders`` announces an overdue registration for 30 days after
+# its deadline), so a removed event's key is never needed to keep it from going out twice.
+MIN_WEBHOOK_RETENTION_DAYS = 45
+
+
+def webhook_retention_cutoff() -> datetime:
+    days = max(settings.WEBHOOK_RETENTION_DAYS, MIN_WEBHOOK_RETENTION_DAYS)
+    return clock.real_now() - timedelta(days=days)
+
+
+def webhook_expired() -> Q:
+    """Webhook events past their retention: delivered (or dropped) before the cutoff, or failed
+    for good (``WEBHOOK_MAX_ATTEMPTS``) and made before it. Waiting and retried ones stay."""
+    cutoff = webhook_retention_cutoff()
+    return Q(channel=Notification.Channel.WEBHOOK) & (
+        Q(email_sent_at__lt=cutoff)
+        | Q(
+            email_sent_at__isnull=True,
+            email_attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS,
+            created_at__lt=cutoff,
+        )
+    )
+
+
+def purge_webhook_events() -> int:
+    """Remove the webhook events past their retention (their body, HTTP status and error go
+    with them); return how many. E-mails (the inbox) are not touched."""
+    deleted, _ = Notification.objects.filter(webhook_expired()).delete()
+    return deleted
 
 
 def unread_count(user: User) -> int:

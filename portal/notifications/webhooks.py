@@ -9,19 +9,21 @@ and swept by the same sweeper as e-mails (``outbox.deliver``). Each POST carries
   secret, of ``"<timestamp>.<body>"``.
 
 The address must be https and lead only to public addresses: its host is resolved when it is
-set and again before each POST, and redirects are not followed (``WEBHOOK_ALLOW_LOCAL``, off by
-default, lets the tests use a local http server).
+set and again before each POST, and the POST connects to the very addresses that were checked
+(no second lookup a DNS answer could change in between: "DNS rebinding"), while TLS checks the
+certificate against the host name, which is also sent as SNI and ``Host``. Redirects are not
+followed. ``WEBHOOK_ALLOW_LOCAL`` (off by default; tests only) lets a local http server receive.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import socket
-import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
+import ssl
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -53,57 +55,104 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def url_problem(url: str) -> str | None:
-    """Why ``url`` cannot receive webhooks (a message for the person), or None."""
+class AddressRefused(Exception):
+    """An address that cannot receive webhooks; the message is for the person."""
+
+
+def _checked(url: str) -> tuple[SplitResult, int, list[str]]:
+    """The parts of ``url``, its port and the addresses its host resolves to, all of them
+    allowed; else ``AddressRefused``. The one lookup a POST connects by."""
     allow_local = settings.WEBHOOK_ALLOW_LOCAL
     parts = urlsplit(url)
     if parts.scheme != "https" and not (allow_local and parts.scheme == "http"):
-        return _("The webhook address must begin with https://.")
+        raise AddressRefused(_("The webhook address must begin with https://."))
     host = parts.hostname
     if not host or parts.username or parts.password:
-        return _("Enter the full address of your webhook, without a user name or password.")
+        raise AddressRefused(
+            _("Enter the full address of your webhook, without a user name or password.")
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, ValueError, UnicodeError):
-        return _("The host of this address cannot be found.")
-    if not allow_local and not all(_public(str(info[4][0])) for info in found):
-        return _("The webhook address must lead to a public internet address.")
+    except (OSError, ValueError, UnicodeError) as error:
+        raise AddressRefused(_("The host of this address cannot be found.")) from error
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    if not addresses or not (allow_local or all(_public(a) for a in addresses)):
+        raise AddressRefused(_("The webhook address must lead to a public internet address."))
+    return parts, port, addresses
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot receive webhooks (a message for the person), or None."""
+    try:
+        _checked(url)
+    except AddressRefused as refused:
+        return str(refused)
     return None
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        return None  # a 3xx is an answer like any other: not delivered
+def tls_context() -> ssl.SSLContext:
+    """How webhook receivers are verified: the system's certificate authorities, the host name
+    checked against the certificate."""
+    return ssl.create_default_context()
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _connection(parts: SplitResult, port: int, address: str) -> http.client.HTTPConnection:
+    """A connection to ``address`` (one the check allowed) that speaks to the URL's host: the
+    socket goes to the address, TLS sends and verifies the host name, ``Host`` names it."""
+    host = parts.hostname or ""
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            host, port, timeout=TIMEOUT_SECONDS, context=tls_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT_SECONDS)
+
+    def to_the_checked_address(
+        _where: tuple[str, int], timeout: float, source: tuple[str, int] | None = None
+    ) -> socket.socket:
+        return socket.create_connection((address, port), timeout, source)
+
+    # http.client opens its socket through this attribute: pinned, no lookup of the name.
+    connection._create_connection = to_the_checked_address  # type: ignore[attr-defined]
+    return connection
 
 
 def post(*, url: str, secret: str, event_id: str, timestamp: str, body: bytes) -> int:
     """POST one signed event; return the 2xx status, or raise ``WebhookError``."""
-    problem = url_problem(url)
-    if problem:
-        raise WebhookError(f"refused address: {problem}")
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "portal-webhooks/1",
-            EVENT_ID_HEADER: event_id,
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: signature(secret, timestamp, body),
-        },
-    )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = int(response.status)
-    except urllib.error.HTTPError as error:
-        raise WebhookError(f"HTTP {error.code}", error.code) from error
-    except (OSError, ValueError) as error:
-        raise WebhookError(f"no answer: {error}") from error
-    if not 200 <= status < 300:
-        raise WebhookError(f"HTTP {status}", status)
-    return status
+        parts, port, addresses = _checked(url)
+    except AddressRefused as refused:
+        raise WebhookError(f"refused address: {refused}") from refused
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "portal-webhooks/1",
+        EVENT_ID_HEADER: event_id,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature(secret, timestamp, body),
+    }
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    error: Exception | None = None
+    for address in addresses:  # the checked addresses, in the resolver's order
+        connection = _connection(parts, port, address)
+        try:
+            try:
+                connection.connect()
+            except OSError as failed:
+                if isinstance(failed, ssl.SSLError):
+                    raise  # a certificate that does not fit: no other address fixes that
+                error = failed
+                continue
+            connection.request("POST", target, body=body, headers=headers)
+            status = connection.getresponse().status
+        except (OSError, http.client.HTTPException) as failed:
+            raise WebhookError(f"no answer: {failed}") from failed
+        finally:
+            connection.close()
+        if not 200 <= status < 300:  # a redirect is an answer like any other: not delivered
+            raise WebhookError(f"HTTP {status}", status)
+        return status
+    raise WebhookError(f"no answer: {error}")

@@ -216,6 +216,67 @@ class TestTheOneWrite:
     def url(self, registration):
         return reverse("api:arrival_registration", args=[registration.pk])
 
+    @pytest.mark.parametrize(
+        "leaves",
+        [
+            {"employer_confirmed": False},  # no longer confirmed by the organisation
+            {"is_active": False},  # the account closed
+            {"employer": None},  # left the organisation
+        ],
+    )
+    def test_a_record_is_not_made_in_the_name_of_a_maker_who_left(
+        self, client, registration, token, employer_user, leaves
+    ):
+        for name, value in leaves.items():
+            setattr(employer_user, name, value)
+        employer_user.save()
+        with clock.frozen(date(2026, 6, 10)):
+            response = client.post(
+                self.url(registration),
+                {"outcome": "not_needed", "reason": "Permit on arrival"},
+                content_type="application/json",
+                **bearer(token),
+            )
+        assert response.status_code == 200, response.content
+        registration.refresh_from_db()
+        assert registration.recorded_by is None
+        assert registration.recorded_through == f"HR ({ApiToken.objects.get().prefix}…)"
+        assert response.json()["recorded_through"] == registration.recorded_through
+
+    @pytest.mark.parametrize(
+        "language, words",
+        [("kk", "кадр жүйесі, api токені арқылы"), ("ru", "кадровая система через токен api")],
+    )
+    def test_the_registration_page_says_it_came_through_the_token(
+        self, client, registration, token, employer_user, other_employer_user, language, words
+    ):
+        employer_user.employer_confirmed = False  # the maker left: nobody's name on it
+        employer_user.save()
+        with clock.frozen(date(2026, 6, 10)):
+            client.post(
+                self.url(registration),
+                {"outcome": "made", "made_on": "2026-06-09", "reference": "MS-42"},
+                content_type="application/json",
+                **bearer(token),
+            )
+        colleague = employer_user.__class__.objects.create(
+            email="colleague@employer-a.kz",
+            full_name="Әсем Нұрова",
+            kind=employer_user.kind,
+            employer=employer_user.employer,
+            employer_confirmed=True,
+            preferred_language=language,
+        )
+        client.force_login(colleague)
+        prefix = ApiToken.objects.get().prefix
+        for page in (
+            reverse("arrivals:registration", args=[registration.pk]),
+            reverse("arrivals:list"),
+        ):
+            html = client.get(page).content.decode()
+            assert words in html.lower() and f"<code>HR ({prefix}…)</code>" in html, page
+            assert employer_user.full_name not in html
+
     def test_the_staff_list_shows_the_open_registration(self, client, registration, token):
         with clock.frozen(date(2026, 6, 12)):
             row = client.get(STAFF, **bearer(token)).json()["results"][0]
@@ -234,7 +295,11 @@ class TestTheOneWrite:
         assert response.status_code == 200 and response.json()["state"] == "made"
         registration.refresh_from_db()
         assert (registration.made_on, registration.reference) == (date(2026, 6, 9), "MS-42")
-        assert registration.recorded_by == employer_user
+        stored = ApiToken.objects.get()
+        label = f"HR ({stored.prefix}…)"
+        assert registration.recorded_by == employer_user  # the maker, still a member
+        assert registration.recorded_through == label
+        assert response.json()["recorded_through"] == label
         again = client.post(
             self.url(registration),
             {"outcome": "not_needed", "reason": "x"},
@@ -341,4 +406,4 @@ def test_the_settings_page_speaks_the_users_language(client, employer_user, lang
     client.force_login(employer_user)
     html = client.get(SETTINGS, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert words in html and "Tokens" not in html
-    assert 'class="table-responsive"' in html  # the tables scroll on a phone, not the page
+    assert 'class="table-scroll"' in html  # the tables scroll on a phone, not the page

@@ -6,6 +6,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +22,7 @@ from arrivals import reminders
 from permits.states import Status
 from permits.workflow import transition
 from portal.core import clock
-from portal.notifications import outbox, webhooks
+from portal.notifications import outbox, tasks, webhooks
 from portal.notifications.models import Notification
 from portal.organisations import webhooks as announcing
 from portal.organisations.models import Employer
@@ -220,3 +224,223 @@ def test_an_arrival_registration_falling_due_is_announced_once(db, listening, ap
         reminders.send_reminders()
     (event,) = _events(announcing.ARRIVAL_DUE)
     assert event["data"]["stage"] == "soon" and event["data"]["deadline"] == "2026-06-11"
+
+
+class Listener:
+    """A local server that records every connection made to it (TLS or not) and answers 200
+    to a POST, in plain http or, given a certificate, in https (recording the SNI it got)."""
+
+    def __init__(self, certificate: tuple[str, str] | None = None) -> None:
+        self.hits: list[str] = []
+        self.server_names: list[str | None] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                listener.hits.append(f"POST {self.path} Host: {self.headers['Host']}")
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            def verify_request(self, request, client_address) -> bool:
+                listener.hits.append("connection")
+                return True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            context.sni_callback = lambda sock, name, ctx: self.server_names.append(name)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.stop()
+
+
+def rebinding_resolver(monkeypatch, name: str, first: str, then: str) -> list[str]:
+    """``socket.getaddrinfo`` answering ``first`` for ``name`` the first time and ``then``
+    ever after (a DNS server rebinding the name); other names resolve as usual. Returns the
+    answers given, in order."""
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        address = first if not answers else then
+        answers.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers
+
+
+def _post(url: str) -> int:
+    return webhooks.post(url=url, secret="s", event_id="e", timestamp="1", body=b"{}")
+
+
+def test_a_name_rebound_to_a_private_address_after_the_check_is_not_reached(
+    settings, monkeypatch, listener
+):
+    """The name answers a public address when checked and 127.0.0.1 when the sender would look
+    it up again to connect: the sender connects to the address it checked, never to the local
+    server (whatever becomes of that connection to the public address)."""
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    monkeypatch.setattr(webhooks, "TIMEOUT_SECONDS", 1.0)
+    answers = rebinding_resolver(monkeypatch, "hr.example.test", "93.184.215.14", "127.0.0.1")
+    with pytest.raises(webhooks.WebhookError):
+        _post(f"https://hr.example.test:{listener.port}/hook")
+    assert answers[0] == "93.184.215.14"
+    assert listener.hits == []
+
+
+def test_the_post_goes_to_the_checked_address_in_the_hosts_name(settings, monkeypatch, listener):
+    """With local addresses allowed (the tests' setting), the POST reaches the address the name
+    had when checked, named by its host (``Host``), with one lookup."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    answers = rebinding_resolver(monkeypatch, "hr.example.test", "127.0.0.1", "10.9.9.9")
+    assert _post(f"http://hr.example.test:{listener.port}/hook?x=1") == 200
+    assert answers == ["127.0.0.1"]
+    assert listener.hits == ["connection", f"POST /hook?x=1 Host: hr.example.test:{listener.port}"]
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A self-signed certificate for hr.example.test (made with the openssl command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=hr.example.test"]
+        + ["-addext", "subjectAltName=DNS:hr.example.test"],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+@pytest.mark.parametrize("name, reached", [("hr.example.test", True), ("other.test", False)])
+def test_tls_is_checked_against_the_host_name_while_connecting_to_the_address(
+    settings, monkeypatch, certificate, name, reached
+):
+    """The socket goes to the checked address; TLS sends the host name (SNI) and verifies the
+    certificate against it: a certificate for another name is refused before anything is
+    sent."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    server = Listener(certificate)
+    try:
+        rebinding_resolver(monkeypatch, name, "127.0.0.1", "10.9.9.9")
+        trusted = ssl.create_default_context(cafile=certificate[0])
+        monkeypatch.setattr(webhooks, "tls_context", lambda: trusted)
+        url = f"https://{name}:{server.port}/hook"
+        if reached:
+            assert _post(url) == 200
+            assert server.hits[-1] == f"POST /hook Host: {name}:{server.port}"
+        else:
+            with pytest.raises(webhooks.WebhookError, match="CERTIFICATE_VERIFY_FAILED"):
+                _post(url)
+            assert not any(hit.startswith("POST") for hit in server.hits)
+        assert server.server_names == [name]
+    finally:
+        server.stop()
+
+
+def test_an_overdue_registration_is_not_announced_again_once_its_event_may_be_removed(
+    db, listening, applicant
+):
+    """Announced again after its event was removed, an overdue registration would go out twice:
+    it is announced for 30 days after its deadline, and events are kept longer than that."""
+    assert (
+        outbox.MIN_WEBHOOK_RETENTION_DAYS * 86400 > reminders.OVERDUE_ANNOUNCED_FOR.total_seconds()
+    )
+    with clock.frozen(date(2026, 6, 10)):
+        listening.accepted_at = clock.now() - timedelta(days=30)
+        listening.save()
+        stays_services.crossing_create(person=applicant, entry=date(2026, 6, 8), exit=None)
+    with clock.frozen(date(2026, 6, 11) + reminders.OVERDUE_ANNOUNCED_FOR):
+        reminders.send_reminders()
+    assert [e["data"]["stage"] for e in _events(announcing.ARRIVAL_DUE)] == ["overdue"]
+    Notification.objects.filter(kind=announcing.ARRIVAL_DUE).delete()  # removed, as if old
+    with clock.frozen(date(2026, 6, 12) + reminders.OVERDUE_ANNOUNCED_FOR):
+        reminders.send_reminders()
+    assert _events(announcing.ARRIVAL_DUE) == []
+
+
+def _webhook_event(employer, *, days_old, **fields):
+    """A webhook event made ``days_old`` days ago (and, when sent, sent then)."""
+    moment = clock.real_now() - timedelta(days=days_old)
+    event = Notification.objects.create(
+        channel=Notification.Channel.WEBHOOK,
+        employer=employer,
+        kind="stay.status_changed",
+        subject="stay.status_changed",
+        body='{"id": "x"}',
+        read_at=moment,
+        **fields,
+    )
+    if fields.get("email_sent_at"):
+        fields["email_sent_at"] = moment
+    Notification.objects.filter(pk=event.pk).update(created_at=moment, **fields)
+    return event.pk
+
+
+def test_old_delivered_and_failed_events_are_removed_and_the_rest_kept(
+    client, settings, employer_user, applicant
+):
+    settings.WEBHOOK_RETENTION_DAYS = 90
+    employer = employer_user.employer
+    sent = {"email_sent_at": clock.real_now(), "email_attempts": 1, "response_status": 200}
+    failed = {"email_attempts": settings.WEBHOOK_MAX_ATTEMPTS, "response_status": 500}
+    old = [
+        _webhook_event(employer, days_old=91, **sent),
+        _webhook_event(employer, days_old=91, **failed, email_error="HTTP 500"),
+        _webhook_event(employer, days_old=400, email_sent_at=clock.real_now()),  # not sent
+    ]
+    kept = [
+        _webhook_event(employer, days_old=89, **sent),
+        _webhook_event(employer, days_old=89, **failed),
+        _webhook_event(employer, days_old=91, email_attempts=3),  # still being tried
+        _webhook_event(employer, days_old=91),  # waiting
+    ]
+    mail = Notification.objects.create(recipient=applicant, kind="x", subject="s", body="b")
+    Notification.objects.filter(pk=mail.pk).update(
+        created_at=clock.real_now() - timedelta(days=400),
+        email_sent_at=clock.real_now() - timedelta(days=400),
+    )
+    # The page already shows only what is kept, before the daily task has run.
+    client.force_login(employer_user)
+    shown = client.get(reverse("api:settings")).context["deliveries"]
+    assert sorted(d.pk for d in shown) == sorted(kept)
+    # The task, run as the beat runs it (in-process here: no broker in the tests).
+    assert settings.CELERY_BEAT_SCHEDULE["purge-webhook-events"]["task"] == (
+        tasks.purge_webhook_events_task.name
+    )
+    tasks.purge_webhook_events_task.delay()
+    remaining = set(Notification.objects.values_list("pk", flat=True))
+    assert remaining == {*kept, mail.pk} and not remaining & set(old)
+    assert tasks.purge_webhook_events_task.delay().get() == 0  # nothing more to remove
+
+
+def test_retention_is_never_shorter_than_the_floor(db, settings, employer_user):
+    settings.WEBHOOK_RETENTION_DAYS = 1
+    sent = {"email_sent_at": clock.real_now(), "response_status": 200}
+    young = _webhook_event(employer_user.employer, days_old=44, **sent)
+    old = _webhook_event(employer_user.employer, days_old=46, **sent)
+    assert outbox.purge_webhook_events() == 1
+    assert list(Notification.objects.values_list("pk", flat=True)) == [young]
+    assert old != young

@@ -24,8 +24,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from api.models import ApiToken
 from permits.models import Application, DocumentType
 from portal.accounts.models import User
+from portal.core import clock
+from portal.notifications.models import Notification
 from portal.organisations.models import Employer
 from professions.models import Profession, Sphere
 from stays.models import CountryRule
@@ -52,6 +55,9 @@ ALLOWED = {"PDF", "CSV", "XLSX", "JSON", "PNG", "JPEG", "QR", "UTC", "PhD", "ISC
 # The header of the stays CSV, which the import page names: what a person types in the file.
 ALLOWED |= {"person", "entry", "exit", "note"}
 ALLOWED |= {"csv", "xlsx"}  # the file formats offered by the catalogue's import and export
+# The name of the interface HR systems call, written so in Kazakh and Russian technical texts
+# (like JSON): "API құжаттамасы", "документация API".
+ALLOWED |= {"API"}
 
 # Cyrillic names for the people and organisations of the world (the security tests' world has
 # English ones, which would be "the person's own data" here).
@@ -401,6 +407,76 @@ def test_every_page_and_form_reads_in_the_language(client, world, role, language
 @pytest.mark.parametrize("role", [*GROUPS["staff"], "superuser"])
 def test_the_admin_reads_in_the_language(client, world, role, language):
     found = _read(client, world, role, language, list(_admin_pages(world, role)))
+    assert not found, _report(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_api_settings_page_reads_in_the_language_in_each_state(
+    client, world, language, settings
+):
+    """The employer's API page in each of its states: no token; a token just made (shown once);
+    tokens listed, one revoked; each form shown again with its errors; the webhook set (its
+    secret shown once), changed, given a new secret and removed; deliveries in every state. The
+    events' names (``stay.status_changed``) are the API's, in code, like the tokens' beginnings."""
+    user = world.users["employer_a"]
+    url = reverse("api:settings")
+    ApiToken.objects.filter(employer_id=user.employer_id).delete()
+    client.cookies["django_language"] = language
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    client.force_login(user)
+    found: dict[str, list[str]] = {}
+
+    def read(where: str, response: Any) -> Any:
+        assert response.status_code == 200, (where, response.status_code)
+        words = latin_words(_text_of(response))
+        if words:
+            found[where] = words
+        return response.context
+
+    assert not read("no token", client.get(url))["tokens"]
+    assert read("token form with errors", client.post(url, {"action": "create", "name": ""}))[
+        "token_form"
+    ].errors
+    for address in ("https://10.0.0.1/hook", "не адрес", "ftp://93.184.215.14/h"):
+        context = read(
+            f"webhook form with errors ({address})",
+            client.post(url, {"action": "webhook", "url": address}),
+        )
+        assert context["webhook_form"].errors, address
+    made = client.post(url, {"action": "create", "name": "Кадр жүйесі"})
+    assert read("a token just made", made)["new_token"]
+    client.post(url, {"action": "create", "name": "Сынақ"})
+    revoked = ApiToken.objects.get(name="Сынақ")
+    read(
+        "a token revoked", client.post(url, {"action": "revoke", "token": revoked.pk}, follow=True)
+    )
+    assert len(read("tokens listed", client.get(url))["tokens"]) == 2
+    settings.WEBHOOK_ALLOW_LOCAL = True  # an address the test can give without the internet
+    webhook = {"action": "webhook", "url": "http://127.0.0.1:9/hook"}
+    assert read("the webhook set, its secret shown once", client.post(url, webhook))["new_secret"]
+    webhook["url"] += "/other"
+    read("the webhook changed", client.post(url, webhook, follow=True))
+    assert read("a new secret", client.post(url, {"action": "secret"}))["new_secret"]
+    now = clock.real_now()
+    for fields in [
+        {"email_sent_at": now, "email_attempts": 1, "response_status": 200},
+        {"email_sent_at": now, "email_error": "not sent: no webhook address any more"},
+        {"email_attempts": settings.WEBHOOK_MAX_ATTEMPTS, "response_status": 500},
+        {"email_attempts": 1, "response_status": 503},
+        {},
+    ]:
+        Notification.objects.create(
+            channel=Notification.Channel.WEBHOOK,
+            employer_id=user.employer_id,
+            kind="stay.status_changed",
+            subject="stay.status_changed",
+            body="{}",
+            read_at=now,
+            **fields,
+        )
+    states = {d.state_label for d in read("deliveries listed", client.get(url))["deliveries"]}
+    assert len(states) == 5
+    read("the webhook removed", client.post(url, {"action": "webhook_remove"}, follow=True))
     assert not found, _report(found)
 
 
