@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -204,17 +205,17 @@ def _quiet_assessment(
     longest record among the stays ``current_assessment_of`` considers (those ending after
     its cutoff; it would consider them all only for a trip under way or for presence on
     every day before the period, which puts more than ``max_days`` days in the range).
+
+    The daily scan calls this for every person: the bounds are worked out once per day and
+    limits (``_quiet_bounds``), and equal answers are one shared (immutable) value.
     """
-    w, m = limits.window, limits.max_days
-    if exempt or w - 1 <= m:
+    if exempt:
         return None
-    d_on = on.toordinal()
-    period_start = d_on - w + 1
-    seen_from = d_on - 2 * w + 2  # the first day a window ending in the period reaches
-    if limits.rolling_from is not None:
-        # Presence before the period limit's start counts toward no period.
-        seen_from = max(seen_from, limits.rolling_from.toordinal())
-    cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
+    bounds = _quiet_bounds(on, limits)
+    if bounds is None:
+        return None
+    d_on, period_start, seen_from, cutoff = bounds
+    single = limits.single_stay
     in_country = False
     longest = 0
     spans: list[tuple[int, int]] = []
@@ -227,36 +228,69 @@ def _quiet_assessment(
         a = entry.toordinal()
         if a > b:
             return None
-        if a <= d_on <= b:
-            in_country = True
-        b = min(b, d_on)
-        if a > b:
-            continue  # entered after ``on``
+        if b >= d_on:
+            if a <= d_on:
+                in_country = True
+            b = d_on
+            if a > b:
+                continue  # entered after ``on``
         length = b - a + 1
         if length > longest:
             longest = length
-        if length > limits.single_stay and b >= period_start:
+        if length > single and b >= period_start:
             return None
         if b >= seen_from:
-            spans.append((max(a, seen_from), b))
-    seen = used = 0
+            spans.append((a if a > seen_from else seen_from, b))
+    used = 0
     if spans:
-        spans.sort()
+        m = limits.max_days
+        if len(spans) > 1:
+            spans.sort()
+        seen = 0
         start, end = spans[0]
-        for a, b in [*spans[1:], (d_on + 2, d_on + 2)]:
+        for a, b in spans[1:]:
             if a <= end + 1:
-                end = max(end, b)
+                if b > end:
+                    end = b
                 continue
             seen += end - start + 1
             if end >= period_start:
-                used += end - max(start, period_start) + 1
+                used += end - (start if start > period_start else period_start) + 1
             start, end = a, b
+        seen += end - start + 1
+        if end >= period_start:
+            used += end - (start if start > period_start else period_start) + 1
         if seen > m:
             return None
+    return _quiet_answer(on, limits.max_days, used, in_country, longest)
+
+
+@lru_cache(maxsize=64)
+def _quiet_bounds(on: date, limits: rules.Limits) -> tuple[int, int, int, date] | None:
+    """``on``, the first day of its period and the first day a window ending in the period
+    reaches (from the period limit's start), as day numbers, and the cutoff of
+    ``current_assessment_of`` as a date; None when the quiet path cannot answer (a window
+    that fits ``max_days`` days of presence in one day fewer than its length)."""
+    w, m = limits.window, limits.max_days
+    if w - 1 <= m:
+        return None
+    d_on = on.toordinal()
+    seen_from = d_on - 2 * w + 2
+    if limits.rolling_from is not None:
+        # Presence before the period limit's start counts toward no period.
+        seen_from = max(seen_from, limits.rolling_from.toordinal())
+    cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
+    return d_on, d_on - w + 1, seen_from, cutoff
+
+
+@lru_cache(maxsize=4096)
+def _quiet_answer(
+    on: date, max_days: int, used: int, in_country: bool, longest: int
+) -> rules.Assessment:
     return rules.Assessment(
         on=on,
         days_in_window=used,
-        days_remaining=max(0, m - used),
+        days_remaining=max(0, max_days - used),
         in_country=in_country,
         latest_exit_date=None,
         violations=(),
