@@ -178,6 +178,8 @@ def daily_scan(
         if limits is not None:
             limits_by_country[str(rule.country)] = (rule.regime, limits)
     periods, covered = _permits(on)
+    # Read once: who is announced a changed status (rechecked by ``announce`` when one is).
+    listening = webhooks.listeners()
 
     batch: list[tuple[Any, ...]] = []
     events: list[Event] = []
@@ -213,10 +215,10 @@ def daily_scan(
             if a.violations or a.latest_exit_date is not None:
                 events.extend(events_for(person_id, a, limits))
             if len(batch) >= batch_size or len(events) >= batch_size:
-                _flush(batch, events, stored, result)
+                _flush(batch, events, stored, result, listening)
                 batch, events = [], []
         stored.finish()
-        _flush(batch, events, stored, result)
+        _flush(batch, events, stored, result, listening)
     finally:
         gc.unfreeze()
         citizenships.close()
@@ -269,15 +271,20 @@ class _Stored:
 
 
 def _flush(
-    batch: list[tuple[Any, ...]], events: list[Event], stored: _Stored, result: ScanResult
+    batch: list[tuple[Any, ...]],
+    events: list[Event],
+    stored: _Stored,
+    result: ScanResult,
+    listening: dict[int, int],
 ) -> None:
     """Write the statuses that changed, remove the gone ones, tell the new events (and the
-    changed statuses to the organisations' webhooks that listen: one query when none does)."""
-    listening = webhooks.listeners([row[0] for row in batch]) if batch else {}
-    if listening:
+    changed statuses of people whose organisation listens to its webhook: no query when none
+    of them is)."""
+    announced = [row for row in batch if row[0] in listening] if listening else []
+    if announced:
         with transaction.atomic():
-            webhooks.announce(services.status_events(r for r in batch if r[0] in listening))
-    services.status_upsert(batch)
+            webhooks.announce(services.status_events(announced))
+    services.status_upsert(batch, copy=True)
     result.written += len(batch)
     if stored.gone:
         result.removed += StayStatus.objects.filter(person_id__in=stored.gone).delete()[0]
