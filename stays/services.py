@@ -168,9 +168,14 @@ def _engine_assessment(
     considered = [stay(entry, exit) for entry, exit in pairs if (exit or on) >= cutoff]
     if len(considered) < len(pairs):
         # Days of presence among the w + 1 days from exact_from to the current period.
-        span = rules.Limits(single_stay=1, window=w + 1, max_days=1)
         before = period_start - timedelta(days=1)
-        present_throughout = rules.days_in_window(considered, before, span, exempt=exempt) > w
+        # Presence on every one of those days needs a stay that covers the last of them.
+        present_throughout = any(
+            s.entry <= before and (s.exit is None or s.exit >= before) for s in considered
+        )
+        if present_throughout:
+            span = rules.Limits(single_stay=1, window=w + 1, max_days=1)
+            present_throughout = rules.days_in_window(considered, before, span, exempt=exempt) > w
         old_trip = any(s.exit is None and s.entry < exact_from for s in considered)
         if present_throughout or old_trip:
             considered = [stay(entry, exit) for entry, exit in pairs]
