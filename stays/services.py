@@ -270,22 +270,35 @@ def _quiet_assessment(
     return _quiet_answer(on, limits.max_days, used, in_country, longest)
 
 
-@lru_cache(maxsize=64)
 def _quiet_bounds(on: date, limits: rules.Limits) -> tuple[int, int, int, date] | None:
     """``on``, the first day of its period and the first day a window ending in the period
     reaches (from the period limit's start), as day numbers, and the cutoff of
     ``current_assessment_of`` as a date; None when the quiet path cannot answer (a window
-    that fits ``max_days`` days of presence in one day fewer than its length)."""
+    that fits ``max_days`` days of presence in one day fewer than its length).
+
+    Kept per day and ``Limits`` object (the scan passes a few objects to 100,000 calls: looked
+    up by identity, as hashing the dataclass would cost more than the rest of the call)."""
+    key = (on, id(limits))
+    known = _QUIET_BOUNDS.get(key)
+    if known is not None and known[0] is limits:  # the entry holds it: its id is not reused
+        return known[1]
     w, m = limits.window, limits.max_days
-    if w - 1 <= m:
-        return None
-    d_on = on.toordinal()
-    seen_from = d_on - 2 * w + 2
-    if limits.rolling_from is not None:
-        # Presence before the period limit's start counts toward no period.
-        seen_from = max(seen_from, limits.rolling_from.toordinal())
-    cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
-    return d_on, d_on - w + 1, seen_from, cutoff
+    bounds = None
+    if w - 1 > m:
+        d_on = on.toordinal()
+        seen_from = d_on - 2 * w + 2
+        if limits.rolling_from is not None:
+            # Presence before the period limit's start counts toward no period.
+            seen_from = max(seen_from, limits.rolling_from.toordinal())
+        cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
+        bounds = d_on, d_on - w + 1, seen_from, cutoff
+    if len(_QUIET_BOUNDS) >= 256:
+        _QUIET_BOUNDS.clear()
+    _QUIET_BOUNDS[key] = (limits, bounds)
+    return bounds
+
+
+_QUIET_BOUNDS: dict[tuple[date, int], tuple[rules.Limits, tuple[int, int, int, date] | None]] = {}
 
 
 @lru_cache(maxsize=4096)
