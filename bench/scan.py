@@ -30,6 +30,7 @@ if not apps.ready:  # run as a script; under pytest or bench/run.py Django is se
 import argparse
 import random
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -222,12 +223,14 @@ class Bench:
         reverse("stays:history")
         try:
             with _queue_in_memory():
+                ratios: list[tuple[float, float, float]] = []
                 for run in range(1, options["runs"] + 1):
                     # The floor again before each scan: on a shared machine the load moves, and
                     # a scan is compared with the read it follows.
                     floor = self._floor(options)
                     day = on + timedelta(days=run - 1) if options["daily"] else on
-                    self._scan(run, day, options, floor)
+                    ratios.append(self._scan(run, day, options, floor))
+                self._summary(ratios)
         finally:
             if not options["keep"]:
                 started = time.perf_counter()
@@ -252,9 +255,24 @@ class Bench:
         )
         return seconds, cpu
 
+    def _summary(self, ratios: list[tuple[float, float, float]]) -> None:
+        """The median ratios of the scans after the first: the first on new (or reused) data
+        writes every status, the later ones are the daily runs (one day later each with
+        ``--daily``, or repeats of the same day)."""
+        later = ratios[1:]
+        if not later:
+            return
+        self.say(
+            f"scans 2-{len(ratios)} / read floor, median: wall "
+            f"{statistics.median(r[0] for r in later):.2f} x, CPU "
+            f"{statistics.median(r[1] for r in later):.2f} x; peak memory at most "
+            f"{max(r[2] for r in later):.0f} MB"
+        )
+
     def _scan(
         self, run: int, on: date, options: dict[str, Any], floor: tuple[float, float]
-    ) -> None:
+    ) -> tuple[float, float, float]:
+        """Run one scan and print it; (wall and CPU time as multiples of the floor, peak MB)."""
         reset_queries()  # with DEBUG=1, Django keeps every statement of the run before
         exact = _peak_reset()
         before = _rss_mb()
@@ -289,6 +307,8 @@ class Bench:
                 f"{result.seconds / seconds:.2f} x; CPU {cpu:.2f} / {floor_cpu:.2f} s = "
                 f"{cpu / floor_cpu:.2f} x"
             )
+            return result.seconds / seconds, cpu / floor_cpu, peak
+        return 0.0, 0.0, peak
 
     # --- build -----------------------------------------------------------------------------
 

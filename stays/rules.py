@@ -269,9 +269,9 @@ def _rolling_runs(tl: _Timeline, limits: Limits, lo: int, hi: int) -> list[_Inte
     interval boundary, so it is evaluated at those breakpoints only. On a segment where the
     person is present its slope is 0 or +1, so the days over the limit are a tail of it.
     """
-    if lo > hi or not tl.starts:
-        return []
     w, m = limits.window, limits.max_days
+    if lo > hi or tl.cum[-1] <= m:  # no window holds more days than there are in all
+        return []
     points = {lo}
     for s, e in zip(tl.starts, tl.ends, strict=True):
         for p in (s, e + 1, s + w, e + 1 + w):

@@ -127,27 +127,6 @@ def _rows(chunk_size: int) -> Iterator[tuple[int, date, date | None]]:
     )
 
 
-class _Citizenships:
-    """Each person's citizenship, read in person order beside the crossings: once per person,
-    not once per crossing as a join would send it."""
-
-    def __init__(self, chunk_size: int) -> None:
-        self._rows = (
-            User.objects.order_by("pk").values_list("pk", "citizenship").iterator(chunk_size)
-        )
-        self._next = next(self._rows, None)
-
-    def of(self, person_id: int) -> str:
-        row = self._next
-        while row is not None and row[0] < person_id:
-            row = next(self._rows, None)
-        self._next = row
-        return row[1] if row is not None and row[0] == person_id else ""
-
-    def close(self) -> None:
-        self._rows.close()  # the cursor, when the scan ends before the last person
-
-
 def read_floor(*, chunk_size: int = 20000) -> tuple[int, int, float]:
     """The least a scan must do: stream the crossings ordered by person through a server-side
     cursor and group them by person, nothing else. (stays, people, seconds)."""
@@ -173,16 +152,18 @@ def daily_scan(
     started = clock.real_now()
     result = ScanResult(on=on)
     limits_by_country: dict[str, tuple[str, rules.Limits]] = {}
+    shared: dict[rules.Limits, rules.Limits] = {}  # one object for equal limits
     for rule in CountryRule.objects.all():
         limits = rule.limits()
         if limits is not None:
-            limits_by_country[str(rule.country)] = (rule.regime, limits)
+            limits_by_country[str(rule.country)] = (rule.regime, shared.setdefault(limits, limits))
     periods, covered = _permits(on)
+    # Read once: who is announced a changed status (rechecked by ``announce`` when one is).
+    listening = webhooks.listeners()
 
     batch: list[tuple[Any, ...]] = []
     events: list[Event] = []
-    stored = _Stored(chunk_size)
-    citizenships = _Citizenships(chunk_size)
+    stored = _People(chunk_size)
     assess, no_periods = services.current_assessment_of, ()
     unchanged = services.status_unchanged
     # The scan allocates millions of short-lived objects: keep the collector from walking
@@ -192,8 +173,8 @@ def daily_scan(
         for person_id, group in groupby(_rows(chunk_size), key=itemgetter(0)):
             pairs = [(entry, exit) for _, entry, exit in group]
             result.stays += len(pairs)
-            before = stored.take(person_id)
-            regime_limits = limits_by_country.get(citizenships.of(person_id))
+            citizenship, before = stored.take(person_id)
+            regime_limits = limits_by_country.get(citizenship)
             if regime_limits is None or person_id in covered:
                 result.skipped += 1
                 if before is not None:
@@ -213,13 +194,13 @@ def daily_scan(
             if a.violations or a.latest_exit_date is not None:
                 events.extend(events_for(person_id, a, limits))
             if len(batch) >= batch_size or len(events) >= batch_size:
-                _flush(batch, events, stored, result)
+                _flush(batch, events, stored, result, listening)
                 batch, events = [], []
         stored.finish()
-        _flush(batch, events, stored, result)
+        _flush(batch, events, stored, result, listening)
     finally:
         gc.unfreeze()
-        citizenships.close()
+        stored.close()
     result.seconds = time.perf_counter() - started_clock
     log.info(
         "stay scan on %s: %d stays, %d people, %d statuses written, %d removed, "
@@ -235,49 +216,66 @@ def daily_scan(
     return result
 
 
-class _Stored:
-    """The stored statuses, read in person order beside the crossings: a merge of two ordered
-    streams, so each person's stored row is at hand without a query, and the statuses of
-    people the scan no longer assesses (no crossings, no limits, a permit) are found."""
+class _People:
+    """Each person's citizenship and stored status, read in person order beside the crossings
+    (one stream: the users joined to their statuses): a merge of two ordered streams, so each
+    person's row is at hand without a query, once per person rather than once per crossing as a
+    join with the crossings would send it, and the statuses of people the scan no longer
+    assesses (no crossings, no limits, a permit) are found."""
 
     def __init__(self, chunk_size: int) -> None:
+        stored = [f"stay_status__{name}" for name in ("person_id", *services.STATUS_COMPARED, "on")]
         self._rows = (
-            StayStatus.objects.order_by("person_id")
-            .values_list("person_id", *services.STATUS_COMPARED, "on")
+            User.objects.order_by("pk")
+            .values_list("pk", "citizenship", *stored)
             .iterator(chunk_size=chunk_size)
         )
         self._next = next(self._rows, None)
         self.gone: list[int] = []  # people whose status is to be removed
 
-    def take(self, person_id: int) -> tuple[Any, ...] | None:
-        """The stored row of ``person_id``, or None; statuses of people before it are gone."""
+    def take(self, person_id: int) -> tuple[str, tuple[Any, ...] | None]:
+        """The citizenship ("" if unknown) and the stored status (the person id, the
+        ``STATUS_COMPARED`` values and ``on``; None when there is none) of ``person_id``;
+        the statuses of people before it are gone."""
         row = self._next
         while row is not None and row[0] < person_id:
-            self.gone.append(row[0])
+            if row[2] is not None:
+                self.gone.append(row[0])
             row = next(self._rows, None)
         if row is not None and row[0] == person_id:
             self._next = next(self._rows, None)
-            return row
+            return row[1], (row[2:] if row[2] is not None else None)
         self._next = row
-        return None
+        return "", None
 
     def finish(self) -> None:
         """Every status after the last person with crossings is gone."""
-        while self._next is not None:
-            self.gone.append(self._next[0])
-            self._next = next(self._rows, None)
+        row = self._next
+        while row is not None:
+            if row[2] is not None:
+                self.gone.append(row[0])
+            row = next(self._rows, None)
+        self._next = None
+
+    def close(self) -> None:
+        self._rows.close()  # the cursor, when the scan ends before the last person
 
 
 def _flush(
-    batch: list[tuple[Any, ...]], events: list[Event], stored: _Stored, result: ScanResult
+    batch: list[tuple[Any, ...]],
+    events: list[Event],
+    stored: _People,
+    result: ScanResult,
+    listening: dict[int, int],
 ) -> None:
     """Write the statuses that changed, remove the gone ones, tell the new events (and the
-    changed statuses to the organisations' webhooks that listen: one query when none does)."""
-    listening = webhooks.listeners([row[0] for row in batch]) if batch else {}
-    if listening:
+    changed statuses of people whose organisation listens to its webhook: no query when none
+    of them is)."""
+    announced = [row for row in batch if row[0] in listening] if listening else []
+    if announced:
         with transaction.atomic():
-            webhooks.announce(services.status_events(r for r in batch if r[0] in listening))
-    services.status_upsert(batch)
+            webhooks.announce(services.status_events(announced))
+    services.status_upsert(batch, copy=True)
     result.written += len(batch)
     if stored.gone:
         result.removed += StayStatus.objects.filter(person_id__in=stored.gone).delete()[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
@@ -167,9 +168,14 @@ def _engine_assessment(
     considered = [stay(entry, exit) for entry, exit in pairs if (exit or on) >= cutoff]
     if len(considered) < len(pairs):
         # Days of presence among the w + 1 days from exact_from to the current period.
-        span = rules.Limits(single_stay=1, window=w + 1, max_days=1)
         before = period_start - timedelta(days=1)
-        present_throughout = rules.days_in_window(considered, before, span, exempt=exempt) > w
+        # Presence on every one of those days needs a stay that covers the last of them.
+        present_throughout = any(
+            s.entry <= before and (s.exit is None or s.exit >= before) for s in considered
+        )
+        if present_throughout:
+            span = rules.Limits(single_stay=1, window=w + 1, max_days=1)
+            present_throughout = rules.days_in_window(considered, before, span, exempt=exempt) > w
         old_trip = any(s.exit is None and s.entry < exact_from for s in considered)
         if present_throughout or old_trip:
             considered = [stay(entry, exit) for entry, exit in pairs]
@@ -204,17 +210,17 @@ def _quiet_assessment(
     longest record among the stays ``current_assessment_of`` considers (those ending after
     its cutoff; it would consider them all only for a trip under way or for presence on
     every day before the period, which puts more than ``max_days`` days in the range).
+
+    The daily scan calls this for every person: the bounds are worked out once per day and
+    limits (``_quiet_bounds``), and equal answers are one shared (immutable) value.
     """
-    w, m = limits.window, limits.max_days
-    if exempt or w - 1 <= m:
+    if exempt:
         return None
-    d_on = on.toordinal()
-    period_start = d_on - w + 1
-    seen_from = d_on - 2 * w + 2  # the first day a window ending in the period reaches
-    if limits.rolling_from is not None:
-        # Presence before the period limit's start counts toward no period.
-        seen_from = max(seen_from, limits.rolling_from.toordinal())
-    cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
+    bounds = _quiet_bounds(on, limits)
+    if bounds is None:
+        return None
+    d_on, period_start, seen_from, cutoff = bounds
+    single = limits.single_stay
     in_country = False
     longest = 0
     spans: list[tuple[int, int]] = []
@@ -227,36 +233,82 @@ def _quiet_assessment(
         a = entry.toordinal()
         if a > b:
             return None
-        if a <= d_on <= b:
-            in_country = True
-        b = min(b, d_on)
-        if a > b:
-            continue  # entered after ``on``
+        if b >= d_on:
+            if a <= d_on:
+                in_country = True
+            b = d_on
+            if a > b:
+                continue  # entered after ``on``
         length = b - a + 1
         if length > longest:
             longest = length
-        if length > limits.single_stay and b >= period_start:
+        if length > single and b >= period_start:
             return None
         if b >= seen_from:
-            spans.append((max(a, seen_from), b))
-    seen = used = 0
+            spans.append((a if a > seen_from else seen_from, b))
+    used = 0
     if spans:
-        spans.sort()
+        m = limits.max_days
+        if len(spans) > 1:
+            spans.sort()
+        seen = 0
         start, end = spans[0]
-        for a, b in [*spans[1:], (d_on + 2, d_on + 2)]:
+        for a, b in spans[1:]:
             if a <= end + 1:
-                end = max(end, b)
+                if b > end:
+                    end = b
                 continue
             seen += end - start + 1
             if end >= period_start:
-                used += end - max(start, period_start) + 1
+                used += end - (start if start > period_start else period_start) + 1
             start, end = a, b
+        seen += end - start + 1
+        if end >= period_start:
+            used += end - (start if start > period_start else period_start) + 1
         if seen > m:
             return None
+    return _quiet_answer(on, limits.max_days, used, in_country, longest)
+
+
+def _quiet_bounds(on: date, limits: rules.Limits) -> tuple[int, int, int, date] | None:
+    """``on``, the first day of its period and the first day a window ending in the period
+    reaches (from the period limit's start), as day numbers, and the cutoff of
+    ``current_assessment_of`` as a date; None when the quiet path cannot answer (a window
+    that fits ``max_days`` days of presence in one day fewer than its length).
+
+    Kept per day and ``Limits`` object (the scan passes a few objects to 100,000 calls: looked
+    up by identity, as hashing the dataclass would cost more than the rest of the call)."""
+    key = (on, id(limits))
+    known = _QUIET_BOUNDS.get(key)
+    if known is not None and known[0] is limits:  # the entry holds it: its id is not reused
+        return known[1]
+    w, m = limits.window, limits.max_days
+    bounds = None
+    if w - 1 > m:
+        d_on = on.toordinal()
+        seen_from = d_on - 2 * w + 2
+        if limits.rolling_from is not None:
+            # Presence before the period limit's start counts toward no period.
+            seen_from = max(seen_from, limits.rolling_from.toordinal())
+        cutoff = on - timedelta(days=3 * w - 1)  # = period start - 2 * window, as a date
+        bounds = d_on, d_on - w + 1, seen_from, cutoff
+    if len(_QUIET_BOUNDS) >= 256:
+        _QUIET_BOUNDS.clear()
+    _QUIET_BOUNDS[key] = (limits, bounds)
+    return bounds
+
+
+_QUIET_BOUNDS: dict[tuple[date, int], tuple[rules.Limits, tuple[int, int, int, date] | None]] = {}
+
+
+@lru_cache(maxsize=4096)
+def _quiet_answer(
+    on: date, max_days: int, used: int, in_country: bool, longest: int
+) -> rules.Assessment:
     return rules.Assessment(
         on=on,
         days_in_window=used,
-        days_remaining=max(0, m - used),
+        days_remaining=max(0, max_days - used),
         in_country=in_country,
         latest_exit_date=None,
         violations=(),
@@ -481,12 +533,15 @@ def status_unchanged(row: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
     return row[2:-1] == stored[1:-1] and (row[7] is None or row[1] == stored[-1])
 
 
-def status_upsert(rows: list[tuple[Any, ...]]) -> None:
+def status_upsert(rows: list[tuple[Any, ...]], *, copy: bool = False) -> None:
     """Insert or update many statuses in one statement.
 
     On PostgreSQL, one ``INSERT ... SELECT FROM unnest(...) ON CONFLICT`` with a column array
     per field: building model instances for 100,000 rows a day would cost more than the
-    statement itself. Elsewhere, ``bulk_create(update_conflicts=True)``.
+    statement itself. With ``copy`` (the daily scan's batches of thousands), the rows are sent
+    with ``COPY`` into a temporary table first, which costs this process a third of the
+    arrays' encoding; not for one person's refresh, where the table would cost more than it
+    saves. Elsewhere, ``bulk_create(update_conflicts=True)``.
     """
     if not rows:
         return
@@ -496,15 +551,29 @@ def status_upsert(rows: list[tuple[Any, ...]]) -> None:
     q = connection.ops.quote_name
     table = q(StayStatus._meta.db_table)
     columns = ", ".join(q(c) for c in STATUS_COLUMNS)
+    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in STATUS_FIELDS)
+    conflict = f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}"
+    if copy:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{_STATUS_BATCH}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {_STATUS_BATCH} (LIKE {table}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {_STATUS_BATCH} ({columns}) FROM STDIN") as stream:
+                for row in rows:
+                    stream.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STATUS_BATCH} {conflict}"
+            )
+        return
     fields = [StayStatus._meta.get_field(c.removesuffix("_id")) for c in STATUS_COLUMNS]
     arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    updates = ", ".join(f"{q(c)} = EXCLUDED.{q(c)}" for c in STATUS_FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
-            f"ON CONFLICT ({q('person_id')}) DO UPDATE SET {updates}",
+            f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {conflict}",
             [list(column) for column in zip(*rows, strict=True)],
         )
+
+
+_STATUS_BATCH = "stays_status_batch"  # the temporary table of ``status_upsert(copy=True)``
 
 
 def _status_bulk_create(statuses: list[StayStatus]) -> None:

@@ -40,18 +40,16 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def listeners(person_ids: Sequence[int]) -> dict[int, int]:
+def listeners(person_ids: Sequence[int] | None = None) -> dict[int, int]:
     """Person id -> the id of the organisation that actively sponsors them, is verified and has
-    a webhook address. One query."""
-    return dict(
-        Sponsorship.objects.filter(
-            person_id__in=list(person_ids),
-            status=Sponsorship.Status.ACTIVE,
-            employer__status=Employer.Status.VERIFIED,
-        )
-        .exclude(employer__webhook_url="")
-        .values_list("person_id", "employer_id")
-    )
+    a webhook address; for every such person when ``person_ids`` is None (the daily scan asks
+    once, not once per batch). One query."""
+    sponsorships = Sponsorship.objects.filter(
+        status=Sponsorship.Status.ACTIVE, employer__status=Employer.Status.VERIFIED
+    ).exclude(employer__webhook_url="")
+    if person_ids is not None:
+        sponsorships = sponsorships.filter(person_id__in=list(person_ids))
+    return dict(sponsorships.values_list("person_id", "employer_id"))
 
 
 def body_of(event: Event) -> str:

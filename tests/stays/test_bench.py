@@ -26,6 +26,7 @@ def test_it_builds_scans_and_cleans_up(applicant):
     assert "built 40 people and 240 stays" in output
     assert "scan 1: 240 stays of 40 people" in output and "stays/s" in output
     assert "peak memory" in output and "scan 2:" in output
+    assert "scans 2-2 / read floor, median: wall " in output
     assert User.objects.filter(email__endswith="@bench.invalid").count() == 0
     assert not Crossing.objects.exists() and not StayStatus.objects.exists()
     assert not Notification.objects.exists()

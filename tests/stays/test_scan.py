@@ -1,5 +1,6 @@
 """The daily scan: statuses stored for everyone concerned, each warning and violation told once."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from permits.models import Permit
 from portal.core import clock
 from portal.notifications.models import Notification
+from portal.organisations.models import Employer
 from stays import scan
 from stays.models import StayStatus
 from stays.services import status_refresh
@@ -183,6 +185,38 @@ class TestNotifications:
         scan.daily_scan()
         assert told() == [("stays.violation", person.pk)]
         assert "More than 90 days" in Notification.objects.get().body
+
+    def test_it_announces_changed_statuses_to_listening_organisations_only(self, today):
+        listening, silent = EmployerUserFactory(), EmployerUserFactory()
+        Employer.objects.filter(pk=listening.employer_id).update(
+            webhook_url="https://93.184.215.14/h", webhook_secret="s"
+        )
+        inside, away, elsewhere = (UserFactory(citizenship="DE") for _ in range(3))
+        for person in (inside, away):
+            sponsor(listening.employer, person)
+        sponsor(silent.employer, elsewhere)
+        history(inside, [("2025-06-01", None)])
+        history(away, [("2025-01-01", "2025-01-10"), ("2025-05-01", "2025-05-20")])
+        history(elsewhere, [("2025-06-01", None)])
+
+        def announced():
+            return sorted(
+                json.loads(body)["data"]["person_id"]
+                for body in Notification.objects.filter(
+                    channel="webhook", kind="stay.status_changed", employer=listening.employer
+                ).values_list("body", flat=True)
+            )
+
+        scan.daily_scan()
+        assert announced() == sorted([inside.pk, away.pk])
+        assert not Notification.objects.filter(channel="webhook").exclude(
+            employer=listening.employer
+        )
+        scan.daily_scan()  # nothing changed: nothing more
+        assert announced() == sorted([inside.pk, away.pk])
+        with clock.frozen(today + timedelta(days=1)):  # only inside's status changes
+            assert scan.daily_scan().written == 2  # inside's and elsewhere's
+        assert announced() == sorted([inside.pk, inside.pk, away.pk])
 
 
 @pytest.mark.services
