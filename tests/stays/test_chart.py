@@ -1,4 +1,5 @@
-"""The chart's geometry: one point a day, the limit line, the days over it, the table rows."""
+"""The chart's geometry: the line through every day, the limit line, the days over it, the
+table rows."""
 
 from datetime import date, timedelta
 
@@ -9,11 +10,26 @@ def series(values, start=date(2025, 1, 1)):
     return [(start + timedelta(days=i), v) for i, v in enumerate(values)]
 
 
-def test_it_draws_one_point_a_day_with_the_limit_line():
-    c = chart.build(series([0] * 100 + list(range(1, 101)) + [100] * 165), limit=90)
-    assert len(c.points.split()) == 365
+def _on_the_line(points: str, day: int, days: int, value: int, c) -> bool:
+    """Whether the polyline ``points`` passes through ``value`` on ``day`` (of ``days``)."""
+    xs, ys = zip(*((float(a), float(b)) for a, b in (p.split(",") for p in points.split())))
+    x = c.plot_left + (c.plot_right - c.plot_left) * day / days
+    y = c.plot_top + (c.plot_bottom - c.plot_top) * (1 - value / (max(c.limit, c.highest) * 1.1))
+    for (x1, y1), (x2, y2) in zip(zip(xs, ys), zip(xs[1:], ys[1:])):
+        if x1 - 0.06 <= x <= x2 + 0.06:
+            at = y1 if x2 == x1 else y1 + (y2 - y1) * (x - x1) / (x2 - x1)
+            return abs(at - y) < 0.2
+    return False
+
+
+def test_it_draws_the_line_through_every_day_with_the_limit_line():
+    values = [0] * 100 + list(range(1, 101)) + [100] * 125 + list(range(99, 59, -1))
+    c = chart.build(series(values), limit=90)
+    # The points where the line turns (4 here), not one per day: the same drawing.
+    assert len(c.points.split()) == 5
+    assert all(_on_the_line(c.points, i, len(values) - 1, v, c) for i, v in enumerate(values))
     assert c.plot_top < c.limit_y < c.plot_bottom
-    assert c.highest == 100 and c.today_value == 100
+    assert c.highest == 100 and c.today_value == 60
     assert [t.label for t in c.y_ticks] == [0, 30, 60, 90]
     assert all(t.label.day == 1 for t in c.x_ticks)
 

@@ -79,7 +79,7 @@ class TestHistory:
         assert "1 марта 2025" in html
         # Numbers inside the chart stay machine-readable in every language.
         points = re.search(r'<polyline points="([^"]+)"', html).group(1).split()
-        assert len(points) == 365
+        assert 2 <= len(points) < 365  # the days where the line turns
         assert all(re.fullmatch(r"\d+(\.\d+)?,\d+(\.\d+)?", p) for p in points)
 
     def test_it_costs_the_same_queries_at_10_and_500_crossings(
