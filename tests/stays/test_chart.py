@@ -1,6 +1,7 @@
 """The chart's geometry: the line through every day, the limit line, the days over it, the
 table rows."""
 
+import itertools
 from datetime import date, timedelta
 
 from stays import chart
@@ -12,10 +13,10 @@ def series(values, start=date(2025, 1, 1)):
 
 def _on_the_line(points: str, day: int, days: int, value: int, c) -> bool:
     """Whether the polyline ``points`` passes through ``value`` on ``day`` (of ``days``)."""
-    xs, ys = zip(*((float(a), float(b)) for a, b in (p.split(",") for p in points.split())))
+    vertices = [(float(a), float(b)) for a, b in (p.split(",") for p in points.split())]
     x = c.plot_left + (c.plot_right - c.plot_left) * day / days
     y = c.plot_top + (c.plot_bottom - c.plot_top) * (1 - value / (max(c.limit, c.highest) * 1.1))
-    for (x1, y1), (x2, y2) in zip(zip(xs, ys), zip(xs[1:], ys[1:])):
+    for (x1, y1), (x2, y2) in itertools.pairwise(vertices):
         if x1 - 0.06 <= x <= x2 + 0.06:
             at = y1 if x2 == x1 else y1 + (y2 - y1) * (x - x1) / (x2 - x1)
             return abs(at - y) < 0.2
