@@ -138,3 +138,43 @@ def test_the_navigation_shows_a_clear_focus_ring(new_page):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     screenshot(page, "laptop-focus-ring")
+
+
+# The widest word of each heading of the page's tables, against the room the heading has: a
+# heading narrower than one of its words would break that word (one letter a line, at worst).
+_WORDS_CUT = """() => {
+  const cut = [];
+  for (const th of document.querySelectorAll("main table thead th")) {
+    const shown = th.cloneNode(true);  // what is seen: not the screen readers' own words
+    shown.querySelectorAll(".visually-hidden").forEach((hidden) => hidden.remove());
+    const text = shown.textContent.trim();
+    if (!text) continue;
+    const style = getComputedStyle(th);
+    const room = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const word of text.split(/\\s+/)) {
+      const probe = document.createElement("span");
+      probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap";
+      probe.style.font = getComputedStyle(th.querySelector("a") || th).font;
+      probe.textContent = word;
+      document.body.appendChild(probe);
+      const width = probe.getBoundingClientRect().width;
+      probe.remove();
+      if (width > room + 1) cut.push(`${word} (${Math.round(width)} px in ${Math.round(room)})`);
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, {"width": 375, "height": 812}], ids=["1280", "375"])
+def test_the_staff_tables_break_headings_between_words_only(new_page, viewport):
+    demo.load()
+    employer = next(a for a in demo.ACCOUNTS if a.role == "employer")
+    page = new_page(viewport=viewport)
+    log_in(page, employer.email, demo.DEMO_PASSWORD)
+    for language in LANGUAGES:
+        _speak(employer.email, language)
+        for path in ("/dashboard/employer/", "/arrivals/"):
+            page.goto(path)
+            cut = page.evaluate(_WORDS_CUT)
+            assert not cut, f"{path} in {language} at {viewport['width']} px: {cut}"
