@@ -191,8 +191,11 @@ class DocumentForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    # Whether an answer is needed is the workflow's to say (only an answer to an information
+    # request needs one); the form takes what is typed.
     note = forms.CharField(
         label=_("Your answer to the reviewer"),
+        help_text=_("What you changed or added, or why nothing needs to change."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         required=False,

@@ -243,7 +243,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_status=request.POST.get("expected_status"),
             )
         except InvalidTransition as error:
-            messages.error(request, error.message)
+            if error.code == "answer_required":
+                form.add_error("note", error.message)
+            else:
+                messages.error(request, error.message)
         else:
             messages.success(request, _("Your application is sent to the ministry."))
             return redirect("permits:detail", application.pk)

@@ -81,7 +81,12 @@ def _is_submission(application: Application, to: str) -> bool:
 
 
 def _check_preconditions(
-    application: Application, to: str, reason: str, message: str, rules: PermitRules | None
+    application: Application,
+    to: str,
+    reason: str,
+    message: str,
+    rules: PermitRules | None,
+    note: str = "",
 ) -> None:
 
     if rules is not None:  # a submission
@@ -113,6 +118,13 @@ def _check_preconditions(
         raise InvalidTransition("reason_unknown", _("Choose a reason from the list."))
     if move.needs_message and not message.strip():
         raise InvalidTransition("message_required", _("Write the message to the applicant."))
+    if to == Status.RESUBMITTED and not note.strip():
+        # An answer that says nothing sends the case back as it was: the reviewer is told what
+        # was changed or sent.
+        raise InvalidTransition(
+            "answer_required",
+            _("Write your answer: what you changed or added, or why nothing needs to change."),
+        )
     if to == Status.REVOKED and not hasattr(application, "permit"):
         raise InvalidTransition("no_permit", _("This application has no permit to revoke."))
 
@@ -155,7 +167,7 @@ def transition(
             )
         _check_actor(locked, to, by)
         rules = permit_rules() if _is_submission(locked, to) else None
-        _check_preconditions(locked, to, reason, message, rules)
+        _check_preconditions(locked, to, reason, message, rules, note)
 
         old = locked.status
         now = clock.now()

@@ -59,7 +59,7 @@ def test_a_reviewer_takes_asks_and_approves_through_the_admin(
     assert application.changes.last().message == "Please upload your diploma (edited)."
     assert "Please upload your diploma (edited)." in mailoutbox[-1].body
 
-    transition(application, Status.RESUBMITTED, by=application.applicant)
+    transition(application, Status.RESUBMITTED, by=application.applicant, note="Sent.")
     transition(application, Status.UNDER_REVIEW, by=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         _move(client, application, "approved")

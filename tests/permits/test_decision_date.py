@@ -58,7 +58,7 @@ def test_the_applicant_and_the_reviewer_see_the_same_decision_date(client, revie
 
     # Answered that day: the stored due date becomes the one both were shown.
     with clock.frozen(LOOKED):
-        transition(application, Status.RESUBMITTED, by=application.applicant)
+        transition(application, Status.RESUBMITTED, by=application.applicant, note="Sent.")
         assert application.due_date == date(2026, 2, 24)
         assert application.decision_due(LOOKED) == date(2026, 2, 24)
 

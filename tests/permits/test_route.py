@@ -69,12 +69,12 @@ def test_a_profession_changed_off_the_list_gives_the_standard_route_on_resubmiss
     assert application.status == Status.INFO_REQUESTED
     assert "Proof of solvency" in response.content.decode()
     with pytest.raises(InvalidTransition) as error:
-        transition(application, Status.RESUBMITTED, by=applicant)
+        transition(application, Status.RESUBMITTED, by=applicant, note="Sent.")
     assert error.value.code == "documents_missing"
 
     # ...and with it, it is resubmitted on the standard route.
     _add(application, "solvency")
-    transition(application, Status.RESUBMITTED, by=applicant)
+    transition(application, Status.RESUBMITTED, by=applicant, note="Sent.")
     assert application.status == Status.RESUBMITTED
     assert application.route == "standard"
     assert application.current_route() == "standard"
@@ -88,13 +88,13 @@ def test_a_profession_changed_onto_the_list_gives_the_facilitated_route(reviewer
     assert application.current_route() == "facilitated"
     # The facilitated route asks for the qualification, which the standard route did not.
     with pytest.raises(InvalidTransition) as error:
-        transition(application, Status.RESUBMITTED, by=application.applicant)
+        transition(application, Status.RESUBMITTED, by=application.applicant, note="Sent.")
     assert (
         error.value.code == "documents_missing"
         and "qualification" in str(error.value.message).lower()
     )
     _add(application, "qualification")
-    transition(application, Status.RESUBMITTED, by=application.applicant)
+    transition(application, Status.RESUBMITTED, by=application.applicant, note="Sent.")
     assert application.route == "facilitated"
 
 
@@ -106,7 +106,7 @@ def test_a_profession_withdrawn_before_the_answer_changes_the_route(reviewer):
     profession.withdrawn_order_date = profession.added_order_date
     profession.save()
     _add(application, "solvency")
-    transition(application, Status.RESUBMITTED, by=application.applicant)
+    transition(application, Status.RESUBMITTED, by=application.applicant, note="Sent.")
     assert application.route == "standard"
 
 

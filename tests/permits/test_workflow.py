@@ -31,6 +31,8 @@ def _args(to):
         return {"reason": "not_eligible", "message": "Not on the list."}
     if to == Status.REVOKED:
         return {"reason": "false_documents", "message": "The diploma was forged."}
+    if to == Status.RESUBMITTED:
+        return {"note": "The diploma is uploaded."}
     return {}
 
 
@@ -86,6 +88,18 @@ def test_it_allows_exactly_the_declared_transitions(from_status, to, reviewer):
         application.refresh_from_db()
         assert application.status == from_status
         assert StatusChange.objects.filter(application=application).count() == before
+
+
+def test_an_answer_to_an_information_request_must_say_something(reviewer):
+    application = _bring_to(Status.INFO_REQUESTED, reviewer)
+    for note in ("", "   "):
+        with pytest.raises(InvalidTransition) as error:
+            transition(application, Status.RESUBMITTED, by=application.applicant, note=note)
+        assert error.value.code == "answer_required"
+    application.refresh_from_db()
+    assert application.status == Status.INFO_REQUESTED
+    transition(application, Status.RESUBMITTED, by=application.applicant, note="Uploaded.")
+    assert application.status == Status.RESUBMITTED
 
 
 def test_final_statuses_allow_nothing(reviewer):
@@ -211,7 +225,7 @@ def test_it_pauses_the_decision_clock_while_information_is_requested(reviewer):
     # While paused, the days left do not run down.
     frozen = application.days_left(clock.today())
     assert application.days_left(clock.today() + timedelta(days=20)) == frozen
-    transition(application, Status.RESUBMITTED, by=application.applicant)
+    transition(application, Status.RESUBMITTED, by=application.applicant, note="Sent.")
     assert application.due_date == clock.today() + timedelta(days=55)
     assert application.clock_paused_on is None
 

@@ -11,9 +11,11 @@ import pytest
 from django.urls import reverse
 
 from permits.models import Application
+from permits.states import Status
+from permits.workflow import transition
 from stays.models import Crossing
 from tests.factories import PASSWORD
-from tests.permits.factories import ApplicationFactory
+from tests.permits.factories import ApplicationFactory, ready_application
 
 from .test_signup import _employer_data
 
@@ -79,3 +81,20 @@ def test_the_eligibility_check_without_a_profession_says_so_once(client, applica
     assert errors
     html = response.content.decode()
     assert all(html.count(str(e)) == 1 for e in errors)
+
+
+def test_an_empty_answer_to_an_information_request_is_asked_for_on_its_field(
+    client, applicant, reviewer
+):
+    application = ready_application(applicant=applicant)
+    transition(application, Status.SUBMITTED, by=applicant)
+    transition(application, Status.UNDER_REVIEW, by=reviewer)
+    transition(application, Status.INFO_REQUESTED, by=reviewer, reason="other", message="?")
+    client.force_login(applicant)
+    url = reverse("permits:review", args=[application.pk])
+    response = client.post(url, {"expected_status": "info_requested", "note": "  "})
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["note"]
+    assert error.startswith("Write your answer")
+    application.refresh_from_db()
+    assert application.status == Status.INFO_REQUESTED
