@@ -103,9 +103,17 @@ class ProfessionForm(_StepForm):
     def __init__(self, *args: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.search = " ".join(search.split())[:SEARCH_MAX_LENGTH]
-        self.fields["profession"].queryset = profession_choices(
-            self.search, keep=self.instance.profession_id
-        )
+        kept = self.instance.profession_id
+        field = self.fields["profession"]
+        field.queryset = profession_choices(self.search, keep=kept)
+        if self.search and kept:
+            # The answer already given stays on the narrowed list whatever was searched: said so.
+            plain = field.label_from_instance
+            field.label_from_instance = lambda p: (
+                _("%(profession)s (your current answer)") % {"profession": plain(p)}
+                if p.pk == kept
+                else plain(p)
+            )
         self.fields["profession"].help_text = _(
             "Professions on the Ministry of Labour's list give the facilitated route."
         )

@@ -119,6 +119,8 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     if not application.is_editable_by_applicant():
         return redirect("permits:detail", application.pk)
+    # Only this fixed word, never an address: nothing to redirect elsewhere with.
+    back_to_answers = request.GET.get("back") == "answers"
     extra: dict[str, object] = {}
     if step == Application.Step.PROFESSION:
         extra["search"] = request.GET.get("search", "")
@@ -134,6 +136,8 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     request, _("Your draft is saved. You can come back to it any time.")
                 )
                 return redirect("portal:dashboard")
+            if back_to_answers:  # came by a "Change" link of check-your-answers
+                return redirect("permits:review", application.pk)
             return _step_url(application, _next_step(application, after=step))
     return render(
         request,
@@ -144,6 +148,7 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "step_label": Application.Step(step).label,
             "search": getattr(form, "search", ""),
             "matches": form.match_count() if getattr(form, "search", "") else None,
+            "back_to_answers": back_to_answers,
         },
     )
 

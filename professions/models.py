@@ -8,12 +8,13 @@ to English.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import Q, Value
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf
+from django.db.models.functions import Coalesce, Collate, Concat, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -93,11 +94,16 @@ class ProfessionQuerySet(models.QuerySet["Profession"]):
         return queryset
 
     def by_title(self) -> ProfessionQuerySet:
-        """Ordered by title in the reader's language (English where it has none)."""
+        """Ordered by title in the reader's language (English where it has none), in that
+        language's alphabetical order on PostgreSQL (its ICU collations: Kazakh letters such
+        as Ғ, Қ, Ө in their places, not after Я); SQLite, the embedded default, orders by code
+        point."""
         language = (get_language() or "en").split("-")[0]
         if language not in SEARCH_LANGUAGES:
             language = "en"
-        title = Coalesce(NullIf(f"title_{language}", Value("")), "title_en")
+        title: Any = Coalesce(NullIf(f"title_{language}", Value("")), "title_en")
+        if connection.vendor == "postgresql":
+            title = Collate(title, f"{language}-x-icu")
         return self.order_by(title, "code")
 
 

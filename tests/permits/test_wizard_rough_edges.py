@@ -75,8 +75,12 @@ def test_the_search_keeps_the_chosen_profession_and_the_answers(client, applican
     )
     client.force_login(applicant)
     html = client.get(_step_url(application, "zymurg")).content.decode()
-    # The answer already given stays among the choices, selected; the search changes nothing.
-    assert _options(html) == {str(catalogue["brewer"]), str(catalogue["glass"])}
+    # The answer already given stays among the choices, selected and said to be the current
+    # answer (it does not match); the search changes nothing.
+    assert _options(html) == {
+        str(catalogue["brewer"]),
+        f"{catalogue['glass']} (your current answer)",
+    }
     assert re.search(rf'<option value="{catalogue["glass"].pk}" selected>', html)
     application.refresh_from_db()
     assert application.profession == catalogue["glass"]
@@ -139,7 +143,7 @@ def test_check_your_answers_has_a_change_link_per_answer(client, applicant):
     links = re.findall(
         r'<a href="([^"]+)">Change<span class="visually-hidden"> ([^<]+)</span></a>', html
     )
-    step = lambda name: reverse("permits:step", args=[application.pk, name])  # noqa: E731
+    step = lambda name: reverse("permits:step", args=[application.pk, name]) + "?back=answers"  # noqa: E731
     assert links == [
         (step("personal"), "full name"),
         (step("personal"), "date of birth"),
@@ -156,6 +160,30 @@ def test_check_your_answers_has_a_change_link_per_answer(client, applicant):
     transition(application, Status.SUBMITTED, by=applicant)
     html = client.get(reverse("permits:detail", args=[application.pk])).content.decode()
     assert ">Change<" not in html
+
+
+def test_a_change_comes_back_to_check_your_answers(client, applicant):
+    application = ready_application(applicant=applicant)
+    client.force_login(applicant)
+    url = reverse("permits:step", args=[application.pk, "personal"]) + "?back=answers"
+    page = client.get(url)
+    assert "Save and return to your answers" in page.content.decode()
+    data = {
+        "full_name": "Anna Changed",
+        "date_of_birth": "1988-05-17",
+        "citizenship": application.citizenship.code,
+        "phone": application.phone,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response.url == reverse("permits:review", args=[application.pk])
+    application.refresh_from_db()
+    assert application.full_name == "Anna Changed"
+    # Without the word (or with any other value), the wizard goes on to the next step.
+    plain = reverse("permits:step", args=[application.pk, "personal"])
+    for query in ("", "?back=https://evil.example/"):
+        response = client.post(plain + query, data)
+        assert response.url == reverse("permits:step", args=[application.pk, "passport"])
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import translation
 
 from professions.models import Profession
+from tests.professions.factories import ProfessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,21 @@ def test_it_keeps_codes_unique(profession):
 def test_it_never_deletes_a_sphere_that_has_professions(profession):
     with pytest.raises(ProtectedError):
         profession.sphere.delete()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the languages' collations are PostgreSQL's (ICU)"
+)
+def test_titles_come_in_each_languages_alphabetical_order():
+    titles = ["Өндіріс технологы", "Бактериолог", "Ғарыш инженері", "Бағдарламашы", "Дәрігер"]
+    for n, title in enumerate(titles):
+        ProfessionFactory(code=f"9999-{n}", title_kk=title, title_ru=title)
+    mine = Profession.objects.filter(code__startswith="9999-")
+    with translation.override("kk"):
+        assert [p.title_kk for p in mine.by_title()] == [
+            "Бағдарламашы",  # Ғ comes before К in the Kazakh alphabet
+            "Бактериолог",
+            "Ғарыш инженері",  # after Г, before Д
+            "Дәрігер",
+            "Өндіріс технологы",  # after О, before П
+        ]
