@@ -21,6 +21,36 @@ class VerificationError(Exception):
     """A verification step that cannot be done now; the message is for the person."""
 
 
+def employer_signup_check(
+    *, email: str | None, bin: str | None, organisation_name: str, document: bool
+) -> Employer | None:
+    """Every problem of state an employer's sign-up has, at once, as a ``ValidationError`` keyed
+    by the form's fields: the address has an account; the BIN has no verified organisation yet
+    and the organisation's name or certificate is missing. Checks only what is given (a field
+    with its own input error is None). Returns the verified organisation of the BIN, if any."""
+    problems: dict[str, str] = {}
+    if email:
+        try:
+            accounts.email_check_free(email)
+        except ValidationError as taken:
+            problems.update({k: v[0] for k, v in taken.message_dict.items()})
+    verified = None
+    if bin:
+        verified = Employer.objects.filter(bin=bin, status=Employer.Status.VERIFIED).first()
+        if verified is None and not organisation_name:
+            problems["organisation_name"] = _(
+                "No verified organisation has this BIN yet: give its name."
+            )
+        if verified is None and not document:
+            problems["registration_document"] = _(
+                "No verified organisation has this BIN yet: upload its state registration "
+                "certificate."
+            )
+    if problems:
+        raise ValidationError(problems)
+    return verified
+
+
 @transaction.atomic
 def employer_user_create(
     *,
@@ -43,7 +73,9 @@ def employer_user_create(
     ``ValidationError`` keyed by the sign-up form's fields (a taken address; a new claim without
     the organisation's name or certificate).
     """
-    verified = Employer.objects.filter(bin=bin, status=Employer.Status.VERIFIED).first()
+    verified = employer_signup_check(
+        email=email, bin=bin, organisation_name=organisation_name, document=document is not None
+    )
     if verified is not None:
         return accounts.user_create(
             email=email,
@@ -54,17 +86,6 @@ def employer_user_create(
             employer=verified,
             employer_confirmed=False,
         )
-    missing: dict[str, str] = {}
-    if not organisation_name:
-        missing["organisation_name"] = _(
-            "No verified organisation has this BIN yet: give its name."
-        )
-    if document is None:
-        missing["registration_document"] = _(
-            "No verified organisation has this BIN yet: upload its state registration certificate."
-        )
-    if missing:
-        raise ValidationError(missing)
     employer = Employer.objects.create(
         bin=bin, name=organisation_name, address=address, contact_email=email
     )

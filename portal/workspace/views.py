@@ -50,11 +50,40 @@ def signup(request):
     return render(request, "portal/signup.html")
 
 
+def _checked(form, state) -> bool:
+    """Validate ``form`` and put on it, at the same time, what the services say of the state
+    (``state``: a check that raises ``ValidationError`` keyed by field), so that a person sees
+    every mistake in one round; whether it is valid."""
+    valid = form.is_valid()
+    try:
+        state(form)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return valid
+
+
+def _applicant_state(form) -> None:
+    if form.cleaned_data.get("email"):
+        accounts.email_check_free(form.cleaned_data["email"])
+
+
+def _employer_state(form) -> None:
+    data = form.cleaned_data
+    services.employer_signup_check(
+        email=data.get("email"),
+        bin=data.get("bin"),
+        organisation_name=data.get("organisation_name") or "",
+        # A file that was refused already has its own error.
+        document=bool(data.get("registration_document")) or "registration_document" in form.errors,
+    )
+
+
 def signup_applicant(request):
     form = ApplicantSignupForm(
         request.POST or None, initial={"preferred_language": translation.get_language()}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _checked(form, _applicant_state):
         data = form.cleaned_data
         try:
             user = accounts.applicant_create(
@@ -83,7 +112,7 @@ def signup_employer(request):
         request.FILES or None,
         initial={"preferred_language": translation.get_language()},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _checked(form, _employer_state):
         data = form.cleaned_data
         document = data.get("registration_document")
         try:

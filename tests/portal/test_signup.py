@@ -160,3 +160,15 @@ def test_a_new_bin_without_name_and_certificate_gets_both_errors_at_once(client)
     assert "give its name" in errors["organisation_name"][0]
     assert "certificate" in errors["registration_document"][0]
     assert not User.objects.exists() and not Employer.objects.exists()
+
+
+def test_every_mistake_of_a_sign_up_is_told_in_one_round(client):
+    UserFactory(email="erlan@firm.kz")
+    data = _employer_data(organisation_name="")
+    data.pop("registration_document")
+    errors = client.post(reverse("portal:signup_employer"), data).context["form"].errors
+    assert set(errors) >= {"email", "organisation_name", "registration_document"}
+    UserFactory(email="maria@example.it")
+    weak = {**GOOD, "password1": "12345678", "password2": "12345678"}
+    errors = client.post(reverse("portal:signup_applicant"), weak).context["form"].errors
+    assert set(errors) >= {"email", "password1"}
