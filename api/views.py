@@ -218,6 +218,6 @@ class Registration(OrganisationView):
                     registration=registration, reason=values["reason"], by=by, through=through
                 )
         except arrivals.RegistrationError as error:
-            field = "made_on" if values["outcome"] == "made" else "reason"
+            field = error.field or "non_field_errors"
             return Response({field: [str(error)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(ArrivalRegistrationOut(recorded).data)

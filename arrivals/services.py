@@ -27,7 +27,12 @@ State = ArrivalRegistration.State
 
 
 class RegistrationError(Exception):
-    """A recording that cannot be made; the message is for the person."""
+    """A recording that cannot be made; the message is for the person, ``field`` the answer it
+    is about (None: the recording as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def sponsorship_start(sponsorship: Sponsorship) -> date:
@@ -125,11 +130,15 @@ def registration_record_made(
     locked = _locked(registration)
     reference = reference.strip()
     if made_on > today():
-        raise RegistrationError(_("The date of the registration cannot be in the future."))
+        raise RegistrationError(
+            _("The date of the registration cannot be in the future."), "made_on"
+        )
     if made_on < locked.arrival:
-        raise RegistrationError(_("The registration cannot be made before the arrival."))
+        raise RegistrationError(_("The registration cannot be made before the arrival."), "made_on")
     if not reference:
-        raise RegistrationError(_("Enter the reference number the migration service gave."))
+        raise RegistrationError(
+            _("Enter the reference number the migration service gave."), "reference"
+        )
     locked.state = State.MADE
     locked.made_on = made_on
     locked.reference = reference
@@ -149,7 +158,7 @@ def registration_record_not_needed(
     locked = _locked(registration)
     reason = reason.strip()
     if not reason:
-        raise RegistrationError(_("Say why no registration was needed."))
+        raise RegistrationError(_("Say why no registration was needed."), "reason")
     locked.state = State.NOT_NEEDED
     locked.reason = reason
     locked.recorded_by = by

@@ -57,7 +57,7 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
                         registration=obj, reason=form.cleaned_data["reason"], by=request.user
                     )
             except services.RegistrationError as error:
-                form.add_error(None, str(error))
+                form.add_error(error.field, str(error))
             else:
                 messages.success(request, _("The arrival registration is recorded."))
                 return redirect("arrivals:list")

@@ -83,6 +83,9 @@ class TestRecordPage:
         response = client.post(url, {"action": "made", "made_on": "2026-06-30", "reference": "1"})
         assert response.status_code == 200
         assert "cannot be in the future" in response.content.decode()
+        # On the date's own field, linked from the summary and marked invalid.
+        assert "cannot be in the future" in response.context["form"].errors["made_on"][0]
+        assert 'aria-invalid="true"' in response.content.decode()
         response = client.post(url, {"action": "not_needed", "reason": ""})
         assert response.status_code == 200 and "This field is required" in response.content.decode()
         r.refresh_from_db()
