@@ -36,7 +36,14 @@ from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died before sending.
+# The delivery task's time limits (a prefork worker enforces them): the soft one raises inside
+# ``deliver`` (the claim is released, the attempt counted, the task retried), the hard one ends
+# the worker process. A webhook POST has its own deadline (``webhooks.DEADLINE_SECONDS``), far
+# below these.
+TASK_SOFT_TIME_LIMIT = 60
+TASK_TIME_LIMIT = 90
+# A claim older than this is taken to belong to a worker that died before sending. Longer than
+# the task's time limit: a task still running never has its row claimed by another worker.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MARK_SENT_TRIES = 5
 
@@ -373,7 +380,12 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
 # The task lives beside what it runs, so this module needs nothing from ``tasks`` (its name is
 # kept: messages already queued under it are still understood).
 @shared_task(
-    bind=True, max_retries=12, acks_late=True, name="portal.tasks.deliver_notification_task"
+    bind=True,
+    max_retries=12,
+    acks_late=True,
+    soft_time_limit=TASK_SOFT_TIME_LIMIT,
+    time_limit=TASK_TIME_LIMIT,
+    name="portal.tasks.deliver_notification_task",
 )
 def deliver_notification_task(self: Any, notification_id: int) -> bool:
     """Send one notification's e-mail (or webhook); on failure retry with growing delays (up to

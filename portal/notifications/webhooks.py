@@ -13,6 +13,12 @@ set and again before each POST, and the POST connects to the very addresses that
 (no second lookup a DNS answer could change in between: "DNS rebinding"), while TLS checks the
 certificate against the host name, which is also sent as SNI and ``Host``. Redirects are not
 followed. ``WEBHOOK_ALLOW_LOCAL`` (off by default; tests only) lets a local http server receive.
+
+A POST has ``DEADLINE_SECONDS`` in all (connecting, TLS, sending, the answer's status line and
+headers), not only ``TIMEOUT_SECONDS`` per socket operation: a receiver that trickles its answer
+a byte at a time would otherwise hold a delivery worker (or, without a broker, a web request)
+for ever. When the deadline passes a watchdog shuts the socket down, so a blocked read returns,
+and the attempt counts as failed whatever was read.
 """
 
 from __future__ import annotations
@@ -23,12 +29,15 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
+import time
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-TIMEOUT_SECONDS = 5.0
+TIMEOUT_SECONDS = 5.0  # per socket operation
+DEADLINE_SECONDS = 10.0  # for the whole POST, whatever the receiver does
 SIGNATURE_HEADER = "X-Portal-Signature"
 TIMESTAMP_HEADER = "X-Portal-Timestamp"
 EVENT_ID_HEADER = "X-Portal-Event-Id"
@@ -97,9 +106,61 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _connection(parts: SplitResult, port: int, address: str) -> http.client.HTTPConnection:
+class _Watchdog:
+    """Shuts down the connections of one POST once its deadline has passed, from another
+    thread, so that a read blocked in the receiver's trickle returns at once. It keeps its own
+    duplicate of each socket: shutting that down ends the connection under TLS too, during the
+    handshake as after it, and its descriptor is never one reused by something else."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.expired = threading.Event()
+        self._duplicates: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for duplicate in self._duplicates:
+                duplicate.close()
+            self._duplicates.clear()
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        duplicate = sock.dup()
+        with self._lock:
+            self._duplicates.append(duplicate)
+            if self.expired.is_set():
+                _shut(duplicate)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired.set()
+            for duplicate in self._duplicates:
+                _shut(duplicate)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # the connection is already gone
+        pass
+
+
+def _connection(
+    parts: SplitResult, port: int, address: str, watchdog: _Watchdog
+) -> http.client.HTTPConnection:
     """A connection to ``address`` (one the check allowed) that speaks to the URL's host: the
-    socket goes to the address, TLS sends and verifies the host name, ``Host`` names it."""
+    socket goes to the address, TLS sends and verifies the host name, ``Host`` names it; every
+    socket it opens is shut down when the watchdog's deadline passes."""
     host = parts.hostname or ""
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
@@ -112,7 +173,12 @@ def _connection(parts: SplitResult, port: int, address: str) -> http.client.HTTP
     def to_the_checked_address(
         _where: tuple[str, int], timeout: float, source: tuple[str, int] | None = None
     ) -> socket.socket:
-        return socket.create_connection((address, port), timeout, source)
+        if watchdog.expired.is_set():
+            raise TimeoutError("deadline passed")
+        timeout = max(min(timeout, watchdog.remaining()), 0.01)
+        sock = socket.create_connection((address, port), timeout, source)
+        watchdog.watch(sock)
+        return sock
 
     # http.client opens its socket through this attribute: pinned, no lookup of the name.
     connection._create_connection = to_the_checked_address  # type: ignore[attr-defined]
@@ -120,7 +186,8 @@ def _connection(parts: SplitResult, port: int, address: str) -> http.client.HTTP
 
 
 def post(*, url: str, secret: str, event_id: str, timestamp: str, body: bytes) -> int:
-    """POST one signed event; return the 2xx status, or raise ``WebhookError``."""
+    """POST one signed event; return the 2xx status, or raise ``WebhookError`` (also when the
+    whole exchange took longer than ``DEADLINE_SECONDS``)."""
     try:
         parts, port, addresses = _checked(url)
     except AddressRefused as refused:
@@ -136,23 +203,34 @@ def post(*, url: str, secret: str, event_id: str, timestamp: str, body: bytes) -
     if parts.query:
         target += "?" + parts.query
     error: Exception | None = None
-    for address in addresses:  # the checked addresses, in the resolver's order
-        connection = _connection(parts, port, address)
-        try:
+    with _Watchdog(DEADLINE_SECONDS) as watchdog:
+        for address in addresses:  # the checked addresses, in the resolver's order
+            connection = _connection(parts, port, address, watchdog)
             try:
-                connection.connect()
-            except OSError as failed:
-                if isinstance(failed, ssl.SSLError):
-                    raise  # a certificate that does not fit: no other address fixes that
-                error = failed
-                continue
-            connection.request("POST", target, body=body, headers=headers)
-            status = connection.getresponse().status
-        except (OSError, http.client.HTTPException) as failed:
-            raise WebhookError(f"no answer: {failed}") from failed
-        finally:
-            connection.close()
-        if not 200 <= status < 300:  # a redirect is an answer like any other: not delivered
-            raise WebhookError(f"HTTP {status}", status)
-        return status
+                try:
+                    connection.connect()
+                except OSError as failed:
+                    if isinstance(failed, ssl.SSLError):
+                        raise  # a certificate that does not fit: no other address fixes that
+                    error = failed
+                    if watchdog.expired.is_set():
+                        break
+                    continue
+                connection.request("POST", target, body=body, headers=headers)
+                status = connection.getresponse().status
+            except (OSError, http.client.HTTPException) as failed:
+                if watchdog.expired.is_set():
+                    raise WebhookError(f"no answer within {DEADLINE_SECONDS:g} s") from failed
+                raise WebhookError(f"no answer: {failed}") from failed
+            finally:
+                connection.close()
+            # Cut off mid-answer, http.client may take the end of the stream for the end of
+            # the headers: an answer completed only by the watchdog is no answer.
+            if watchdog.expired.is_set():
+                raise WebhookError(f"no answer within {DEADLINE_SECONDS:g} s")
+            if not 200 <= status < 300:  # a redirect is an answer like any other: not delivered
+                raise WebhookError(f"HTTP {status}", status)
+            return status
+    if watchdog.expired.is_set():
+        raise WebhookError(f"no answer within {DEADLINE_SECONDS:g} s")
     raise WebhookError(f"no answer: {error}")

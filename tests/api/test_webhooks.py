@@ -11,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -444,3 +445,56 @@ def test_retention_is_never_shorter_than_the_floor(db, settings, employer_user):
     assert outbox.purge_webhook_events() == 1
     assert list(Notification.objects.values_list("pk", flat=True)) == [young]
     assert old != young
+
+
+class Trickler:
+    """A receiver that answers ``HTTP/1.1 200 OK`` and then one byte of headers every
+    ``every`` seconds, ``bytes_sent`` bytes in all, never a blank line before the end: each read
+    of the sender gets a byte well within its per-read timeout."""
+
+    def __init__(self, every: float, bytes_sent: int) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.finished = threading.Event()
+
+        def serve() -> None:
+            conn, _ = self.server.accept()
+            with conn:
+                conn.recv(65536)
+                try:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    for _ in range(bytes_sent):
+                        if self.finished.wait(every):
+                            return
+                        conn.sendall(b"a")
+                    conn.sendall(b"\r\nContent-Length: 0\r\n\r\n")
+                except OSError:  # the sender hung up
+                    pass
+
+        threading.Thread(target=serve, daemon=True).start()
+
+    def stop(self) -> None:
+        self.finished.set()
+        self.server.close()
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_deadline(settings, monkeypatch):
+    """One byte every 0.3 s never trips the 5 s per-read timeout; the POST's overall deadline
+    ends it (the trickle would go on for 6 s and then answer 200)."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    monkeypatch.setattr(webhooks, "DEADLINE_SECONDS", 1.0)
+    trickler = Trickler(every=0.3, bytes_sent=20)
+    try:
+        started = time.monotonic()
+        with pytest.raises(webhooks.WebhookError, match="no answer within 1 s"):
+            _post(f"http://127.0.0.1:{trickler.port}/hook")
+        assert time.monotonic() - started < 2.5
+    finally:
+        trickler.stop()
+
+
+def test_a_stuck_delivery_task_is_ended_before_its_claim_expires():
+    task = outbox.deliver_notification_task
+    assert task.soft_time_limit and task.time_limit
+    assert webhooks.DEADLINE_SECONDS < task.soft_time_limit < task.time_limit
+    assert task.time_limit < outbox.CLAIM_TIMEOUT.total_seconds()
