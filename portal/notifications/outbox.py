@@ -267,12 +267,12 @@ def _deliver_webhook(notification: Notification) -> bool:
             timestamp=str(int(clock.real_now().timestamp())),
             body=notification.body.encode(),
         )
-    except webhooks.WebhookError as error:
+    except Exception as error:  # any failure is a failed attempt: the claim is never left held
         Notification.objects.filter(pk=notification.pk).update(
             email_claimed_at=None,
             email_attempts=attempts,
-            email_error=str(error)[:2000],
-            response_status=error.status,
+            email_error=(str(error) or type(error).__name__)[:2000],
+            response_status=getattr(error, "status", None),
             next_attempt_at=clock.real_now() + timedelta(seconds=retry_delay(attempts - 1)),
         )
         raise

@@ -27,11 +27,13 @@ import hashlib
 import hmac
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
 import time
-from urllib.parse import SplitResult, urlsplit
+import unicodedata
+from urllib.parse import SplitResult, quote, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -68,10 +70,40 @@ class AddressRefused(Exception):
     """An address that cannot receive webhooks; the message is for the person."""
 
 
+def _unprintable(url: str) -> bool:
+    """Whether ``url`` holds a space or a control (or other invisible) character: urlsplit
+    silently drops some, http.client refuses others."""
+    return any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in url)
+
+
+# What RFC 3986 allows as it is in a path and in a query; "%" is kept, for the %XX already there.
+PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+QUERY_SAFE = PATH_SAFE + "?"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _encoded(text: str, safe: str) -> str:
+    """``text`` percent-encoded (UTF-8) where RFC 3986 wants it, its valid %XX kept as they
+    are and a "%" that starts none encoded."""
+    return quote(_LONE_PERCENT.sub("%25", text), safe=safe)
+
+
+def request_target(parts: SplitResult) -> str:
+    """The path and query of the POST's request line: ASCII only, whatever the address held."""
+    target = _encoded(parts.path, PATH_SAFE) or "/"
+    if parts.query:
+        target += "?" + _encoded(parts.query, QUERY_SAFE)
+    return target
+
+
 def _checked(url: str) -> tuple[SplitResult, int, list[str]]:
     """The parts of ``url``, its port and the addresses its host resolves to, all of them
     allowed; else ``AddressRefused``. The one lookup a POST connects by."""
     allow_local = settings.WEBHOOK_ALLOW_LOCAL
+    if _unprintable(url):
+        raise AddressRefused(
+            _("The webhook address must not contain spaces or control characters.")
+        )
     parts = urlsplit(url)
     if parts.scheme != "https" and not (allow_local and parts.scheme == "http"):
         raise AddressRefused(_("The webhook address must begin with https://."))
@@ -199,9 +231,7 @@ def post(*, url: str, secret: str, event_id: str, timestamp: str, body: bytes) -
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: signature(secret, timestamp, body),
     }
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
+    target = request_target(parts)
     error: Exception | None = None
     with _Watchdog(DEADLINE_SECONDS) as watchdog:
         for address in addresses:  # the checked addresses, in the resolver's order
@@ -218,7 +248,7 @@ def post(*, url: str, secret: str, event_id: str, timestamp: str, body: bytes) -
                     continue
                 connection.request("POST", target, body=body, headers=headers)
                 status = connection.getresponse().status
-            except (OSError, http.client.HTTPException) as failed:
+            except (OSError, http.client.HTTPException, ValueError) as failed:
                 if watchdog.expired.is_set():
                     raise WebhookError(f"no answer within {DEADLINE_SECONDS:g} s") from failed
                 raise WebhookError(f"no answer: {failed}") from failed

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from api import services
 from arrivals import reminders
@@ -498,3 +499,70 @@ def test_a_stuck_delivery_task_is_ended_before_its_claim_expires():
     assert task.soft_time_limit and task.time_limit
     assert webhooks.DEADLINE_SECONDS < task.soft_time_limit < task.time_limit
     assert task.time_limit < outbox.CLAIM_TIMEOUT.total_seconds()
+
+
+def test_a_path_and_query_beyond_ascii_are_percent_encoded(
+    db, settings, listener, employer_user, applicant
+):
+    """Django's URLField takes ``…/hook/é``; http.client refuses it (a ValueError that left the
+    event claimed for ever). The POST sends it percent-encoded, its %XX kept as they were."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    url = f"http://127.0.0.1:{listener.port}/hook/é?city=Алматы&id=%41&p=100%"
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url=url, webhook_secret="s"
+    )
+    sponsor(employer_user.employer, applicant)
+    assert announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")]) == 1
+    event = Notification.objects.get(channel="webhook")
+    assert outbox.deliver(event.pk) is True
+    assert listener.hits[-1] == (
+        "POST /hook/%C3%A9?city=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&id=%41&p=100%25"
+        f" Host: 127.0.0.1:{listener.port}"
+    )
+    event.refresh_from_db()
+    assert event.email_sent_at is not None and event.response_status == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://93.184.215.14/a b",
+        "https://93.184.215.14/a\tb",  # urlsplit would drop it silently
+        "https://93.184.215.14/hook\x00",
+        "https://93.184.215.14/hook?x=\r\nX-Injected: 1",
+        "https://93.184.215.14/\u202ekoob",  # right-to-left override
+    ],
+)
+def test_an_address_with_spaces_or_control_characters_is_refused(url):
+    assert webhooks.url_problem(url) == (
+        "The webhook address must not contain spaces or control characters."
+    )
+    with translation.override("ru"):
+        assert webhooks.url_problem(url) == (
+            "Адрес вебхука не должен содержать пробелов и управляющих символов."
+        )
+    with pytest.raises(webhooks.WebhookError, match="refused address"):
+        _post(url)
+
+
+def test_any_error_while_posting_counts_as_a_failed_attempt(
+    db, monkeypatch, employer_user, applicant
+):
+    """Not only ``WebhookError``: whatever the POST raises, the claim is released and the
+    attempt recorded (the event is not left claimed and "Waiting" for ever)."""
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url="https://93.184.215.14/h", webhook_secret="s"
+    )
+    sponsor(employer_user.employer, applicant)
+    announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")])
+    event = Notification.objects.get(channel="webhook")
+
+    def broken(**kwargs):
+        raise UnicodeEncodeError("ascii", "é", 0, 1, "ordinal not in range(128)")
+
+    monkeypatch.setattr(webhooks, "post", broken)
+    with pytest.raises(UnicodeEncodeError):
+        outbox.deliver(event.pk)
+    event.refresh_from_db()
+    assert event.email_claimed_at is None and event.email_attempts == 1
+    assert "ordinal not in range" in event.email_error and event.next_attempt_at is not None
