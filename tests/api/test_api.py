@@ -3,6 +3,7 @@ the audit trail, the cost of the staff list, and the schema."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import date, timedelta
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from api import views
 from api.models import ApiCall, ApiToken
 from api.services import token_create
 from arrivals.models import ArrivalRegistration
@@ -30,6 +32,11 @@ STAFF = reverse("api:staff_list")
 
 def staff_url(person_id):
     return reverse("api:staff_detail", args=[person_id])
+
+
+def raw_cursor(text):
+    """A cursor as the API makes them (``encode_cursor``), of any text."""
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def bearer(raw):
@@ -77,6 +84,15 @@ class TestTokens:
         stored.refresh_from_db()
         assert stored.revoked_at is not None and stored.revoked_by == employer_user
         assert client.get(STAFF, **bearer(token)).status_code == 401
+
+    @pytest.mark.parametrize("value, status", [("abc", 400), ("1.0", 400), ("9" * 30, 404)])
+    def test_a_token_id_that_is_no_number_is_a_bad_request(
+        self, client, employer_user, token, value, status
+    ):
+        client.force_login(employer_user)
+        response = client.post(SETTINGS, {"action": "revoke", "token": value})
+        assert response.status_code == status
+        assert ApiToken.objects.get().revoked_at is None
 
     def test_another_organisation_cannot_revoke_it(self, client, other_employer_user, token):
         client.force_login(other_employer_user)
@@ -138,6 +154,10 @@ class TestStaff:
             ("cursor=%%%", "cursor"),
             ("limit=0", "limit"),
             ("attention=bored", "attention"),
+            ("updated_since=0001-01-01", "updated_since"),  # before year 1 in UTC
+            ("updated_since=0001-01-01T00:00:00", "updated_since"),
+            (f"cursor={raw_cursor('s' + '9' * 5000)}", "cursor"),  # int() refuses 5,000 digits
+            (f"cursor={raw_cursor('s' + '9' * 25)}", "cursor"),  # beyond any id
         ],
     )
     def test_a_malformed_filter_is_400_naming_the_field(
@@ -378,6 +398,41 @@ class TestLimitsAndAudit:
         # Once the window has passed, calls are served again.
         ApiCall.objects.update(at=clock.real_now() - timedelta(seconds=61))
         assert client.get(STAFF, **bearer(token)).status_code == 200
+
+
+class TestBadInput:
+    def url(self, registration):
+        return reverse("api:arrival_registration", args=[registration.pk])
+
+    def test_json_nested_100000_deep_is_a_400(self, client, token, registration):
+        body = "[" * 100_000 + "]" * 100_000
+        response = client.post(
+            self.url(registration), body, content_type="application/json", **bearer(token)
+        )
+        assert response.status_code == 400
+        assert response.json() == {"detail": "JSON parse error - nested too deeply."}
+
+    def test_a_body_beyond_the_limit_is_refused_unread(self, client, token, registration):
+        body = '{"reason": "' + "x" * (1024 * 1024) + '"}'
+        response = client.post(
+            self.url(registration), body, content_type="application/json", **bearer(token)
+        )
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request body too large."}
+
+    def test_an_unexpected_error_is_a_json_500_and_logged(self, client, token, monkeypatch, caplog):
+        def broken(*args, **kwargs):
+            raise RuntimeError("the projection broke")
+
+        monkeypatch.setattr(views, "staff_rows", broken)
+        client.raise_request_exception = False
+        with caplog.at_level("ERROR"):
+            response = client.get(STAFF, **bearer(token))
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Server error."}
+        logged = [r for r in caplog.records if r.name == "api.exceptions"]
+        assert logged and "the projection broke" in str(logged[0].exc_info[1])
 
 
 class TestSchemaAndDocs:
