@@ -64,6 +64,16 @@ class OrganisationView(APIView):
         if wait is not None:
             raise Throttled(wait=wait)
 
+    def handle_exception(self, exc: Exception) -> Any:
+        """An error the exception handler does not answer goes up to Django: the call is
+        recorded as the 500 it becomes (``finalize_response`` is skipped then)."""
+        try:
+            return super().handle_exception(exc)
+        except BaseException:
+            if self.call is not None:
+                services.call_end(self.call, 500)
+            raise
+
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.call is not None:

@@ -382,6 +382,24 @@ class TestLimitsAndAudit:
         ]
         assert all(c.token.name == "HR" and c.at for c in ApiCall.objects.all())
 
+    @pytest.mark.parametrize(
+        "handler", ["api.exceptions.exception_handler", "rest_framework.views.exception_handler"]
+    )
+    def test_a_call_that_crashed_is_recorded_as_500(
+        self, client, token, monkeypatch, settings, handler
+    ):
+        """Whether the error is answered by the API's handler or goes up to Django (DRF's own
+        handler answers none), the audit trail says 500, not nothing."""
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "EXCEPTION_HANDLER": handler}
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the projection broke")
+
+        monkeypatch.setattr(views, "staff_rows", broken)
+        client.raise_request_exception = False
+        assert client.get(STAFF, **bearer(token)).status_code == 500
+        assert list(ApiCall.objects.values_list("path", "status")) == [(STAFF, 500)]
+
     def test_the_rate_limit_answers_429_with_retry_after(
         self, client, employer_user, token, settings
     ):
