@@ -200,11 +200,13 @@ def deliver(notification_id: int) -> bool:
     """Send the e-mail of one notification unless it was sent or is being sent.
 
     Returns True when this call sent it. A sending error releases the claim and is re-raised,
-    so the task retries.
+    so the task retries; a webhook's last allowed attempt (``WEBHOOK_MAX_ATTEMPTS``) that fails
+    leaves it failed for good and is not re-raised, and one that failed for good is not tried.
     """
     now = clock.real_now()
     claimed = Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        ~_webhook_failed_for_good(),
         pk=notification_id,
         email_sent_at__isnull=True,
     ).update(email_claimed_at=now)
@@ -268,13 +270,19 @@ def _deliver_webhook(notification: Notification) -> bool:
             body=notification.body.encode(),
         )
     except Exception as error:  # any failure is a failed attempt: the claim is never left held
+        last = attempts >= settings.WEBHOOK_MAX_ATTEMPTS
         Notification.objects.filter(pk=notification.pk).update(
             email_claimed_at=None,
             email_attempts=attempts,
             email_error=(str(error) or type(error).__name__)[:2000],
             response_status=getattr(error, "status", None),
-            next_attempt_at=clock.real_now() + timedelta(seconds=retry_delay(attempts - 1)),
+            next_attempt_at=None
+            if last
+            else clock.real_now() + timedelta(seconds=retry_delay(attempts - 1)),
         )
+        if last:  # failed for good: no retry (the page says so, the sweeper leaves it)
+            log.warning("webhook event %s failed %s times: given up", notification.pk, attempts)
+            return False
         raise
     _mark_sent(notification.pk, attempts, response_status=status)
     return True
@@ -306,6 +314,12 @@ def _close_quietly(connection: Any) -> None:
         log.warning("could not close the mail connection cleanly", exc_info=True)
 
 
+def _webhook_failed_for_good() -> Q:
+    return Q(
+        channel=Notification.Channel.WEBHOOK, email_attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS
+    )
+
+
 def undelivered(older_than: timedelta = timedelta(seconds=30)):
     """Notifications whose e-mail (or webhook) has not gone, that no live worker holds, and
     whose back-off after a failure is over; webhooks that failed ``WEBHOOK_MAX_ATTEMPTS`` times
@@ -314,7 +328,7 @@ def undelivered(older_than: timedelta = timedelta(seconds=30)):
     return Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        ~Q(channel=Notification.Channel.WEBHOOK, email_attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS),
+        ~_webhook_failed_for_good(),
         email_sent_at__isnull=True,
         created_at__lt=now - older_than,
     )
@@ -377,11 +391,30 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     return rows.update(read_at=clock.real_now())
 
 
+# E-mails are retried this many times (webhooks: ``WEBHOOK_MAX_ATTEMPTS`` attempts in all).
+MAIL_MAX_RETRIES = 12
+
+
+def max_retries(notification_id: int) -> int:
+    """How many retries the delivery task may make for this notification."""
+    try:
+        channel = (
+            Notification.objects.filter(pk=notification_id)
+            .values_list("channel", flat=True)
+            .first()
+        )
+    except DatabaseError:  # the database is what failed: retry as for an e-mail
+        return MAIL_MAX_RETRIES
+    if channel == Notification.Channel.WEBHOOK:
+        return max(settings.WEBHOOK_MAX_ATTEMPTS - 1, 0)
+    return MAIL_MAX_RETRIES
+
+
 # The task lives beside what it runs, so this module needs nothing from ``tasks`` (its name is
 # kept: messages already queued under it are still understood).
 @shared_task(
     bind=True,
-    max_retries=12,
+    max_retries=MAIL_MAX_RETRIES,
     acks_late=True,
     soft_time_limit=TASK_SOFT_TIME_LIMIT,
     time_limit=TASK_TIME_LIMIT,
@@ -389,8 +422,13 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
 )
 def deliver_notification_task(self: Any, notification_id: int) -> bool:
     """Send one notification's e-mail (or webhook); on failure retry with growing delays (up to
-    ~3 h with the default ``NOTIFICATION_RETRY_SECONDS`` of 30)."""
+    ~3 h with the default ``NOTIFICATION_RETRY_SECONDS`` of 30), a webhook as many times as
+    ``WEBHOOK_MAX_ATTEMPTS`` allows (``deliver`` stops at that count too, whoever queued it)."""
     try:
         return deliver(notification_id)
     except Exception as error:
-        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+        raise self.retry(
+            exc=error,
+            countdown=retry_delay(self.request.retries),
+            max_retries=max_retries(notification_id),
+        ) from error

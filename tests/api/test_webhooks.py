@@ -566,3 +566,48 @@ def test_any_error_while_posting_counts_as_a_failed_attempt(
     event.refresh_from_db()
     assert event.email_claimed_at is None and event.email_attempts == 1
     assert "ordinal not in range" in event.email_error and event.next_attempt_at is not None
+
+
+def test_delivery_stops_at_webhook_max_attempts(
+    db, settings, monkeypatch, employer_user, applicant
+):
+    """Without a broker the task and its retries run at once, in the request: no more POSTs
+    than ``WEBHOOK_MAX_ATTEMPTS`` (the task's own retries used to go on to 13), and an event
+    failed for good is not tried again, whoever queues it."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    posts = []
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            posts.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Employer.objects.filter(pk=employer_user.employer_id).update(
+            webhook_url=f"http://127.0.0.1:{server.server_port}/hook", webhook_secret="s"
+        )
+        sponsor(employer_user.employer, applicant)
+        announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")])
+        event = Notification.objects.get(channel="webhook")
+        outbox.deliver_notification_task.delay(event.pk)
+        assert len(posts) == 3
+        event.refresh_from_db()
+        assert (event.email_attempts, event.response_status) == (3, 500)
+        assert event.email_claimed_at is None and event.email_sent_at is None
+        assert outbox.deliver(event.pk) is False  # failed for good: not tried again
+        outbox.deliver_notification_task.delay(event.pk)
+        assert len(posts) == 3
+        assert not outbox.undelivered(older_than=timedelta(0)).filter(pk=event.pk).exists()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert outbox.max_retries(event.pk) == 2
