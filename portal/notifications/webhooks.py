@@ -59,10 +59,27 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+# IPv6 ranges that carry an IPv4 address (Python counts some of them global): IPv4-compatible,
+# IPv4-mapped and -translated, NAT64 (well-known and local-use), 6to4 and Teredo. A receiver
+# has no business there, and what they lead to may be 127.0.0.1 or 169.254.169.254.
+EMBEDDING_IPV4 = tuple(
+    ipaddress.IPv6Network(network)
+    for network in (
+        "::/96",
+        "::ffff:0:0/96",
+        "::ffff:0:0:0/96",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2002::/16",
+        "2001::/32",
+    )
+)
+
+
 def _public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in net for net in EMBEDDING_IPV4):
+        return False
     return ip.is_global and not ip.is_multicast
 
 

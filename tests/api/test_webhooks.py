@@ -136,6 +136,15 @@ def test_an_event_is_signed_retried_and_delivered_exactly_once(
         "https://169.254.169.254/latest",
         "https://[::1]/hook",
         "https://[::ffff:10.0.0.1]/hook",
+        # IPv6 carrying an IPv4 address (Python counts these global):
+        "https://[::127.0.0.1]/hook",  # IPv4-compatible
+        "https://[::169.254.169.254]/latest",
+        "https://[::ffff:0:7f00:1]/hook",  # IPv4-translated 127.0.0.1
+        "https://[::ffff:8.8.8.8]/hook",  # IPv4-mapped, even public
+        "https://[64:ff9b::a9fe:a9fe]/latest",  # NAT64 of 169.254.169.254
+        "https://[64:ff9b:1::7f00:1]/hook",  # local-use NAT64
+        "https://[2002:7f00:1::]/hook",  # 6to4 of 127.0.0.1
+        "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",  # Teredo of 127.0.0.1
         "http://93.184.215.14/hook",  # public, but not https
         "https://user:pw@93.184.215.14/hook",
     ],
@@ -611,3 +620,9 @@ def test_delivery_stops_at_webhook_max_attempts(
         server.shutdown()
         server.server_close()
     assert outbox.max_retries(event.pk) == 2
+
+
+@pytest.mark.parametrize("url", ["https://[2606:4700:4700::1111]/h", "https://93.184.215.14/h"])
+def test_a_public_address_is_allowed_in_ipv6_as_in_ipv4(settings, url):
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    assert webhooks.url_problem(url) is None
