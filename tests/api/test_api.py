@@ -453,6 +453,16 @@ class TestBadInput:
         assert logged and "the projection broke" in str(logged[0].exc_info[1])
 
 
+@pytest.mark.parametrize("path", [STAFF, f"{STAFF}?state=flying", "staff_detail"])
+def test_api_answers_are_never_cached(client, token, employer_user, path):
+    if path == "staff_detail":
+        (person,) = _staff(employer_user.employer, 1)
+        path = staff_url(person.pk)
+    for headers in (bearer(token), {}):  # with the token, and the 401 without it
+        cache_control = client.get(path, **headers)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control
+
+
 class TestSchemaAndDocs:
     def test_the_schema_validates(self, tmp_path):
         call_command(
