@@ -3,7 +3,8 @@
 A webhook is a row of the notification outbox (channel "webhook"), delivered by the same task
 and swept by the same sweeper as e-mails (``outbox.deliver``). Each POST carries:
 
-* ``X-Portal-Event-Id``: the event's id, the same on every attempt (receivers drop repeats);
+* ``X-Portal-Event-Id``: the event's id, the same on every attempt (it is not signed: receivers
+  drop repeats by the body's ``id``, the same value, and refuse a timestamp over 5 minutes old);
 * ``X-Portal-Timestamp``: seconds since the epoch, when this attempt was made;
 * ``X-Portal-Signature``: ``sha256=`` and the hex HMAC-SHA256, keyed by the organisation's
   secret, of ``"<timestamp>.<body>"``.
