@@ -48,8 +48,10 @@ class MomentField(serializers.DateTimeField):
     def enforce_timezone(self, value: datetime) -> datetime:
         try:
             return super().enforce_timezone(value)
-        except OverflowError:
-            self.fail("overflow")
+        except OverflowError as error:
+            raise serializers.ValidationError(
+                self.error_messages["overflow"], code="overflow"
+            ) from error
 
 
 class StaffFilters(serializers.Serializer):
