@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -89,9 +90,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         )
         return _page(request, new_token=made.raw, new_token_name=made.token.name)
     if action == "revoke":
-        token = get_object_or_404(
-            access.organisation_tokens(request.user), pk=request.POST.get("token") or 0
-        )
+        token_id = request.POST.get("token", "")
+        if not (token_id.isascii() and token_id.isdigit()):
+            raise BadRequest("not a token id")
+        token = get_object_or_404(access.organisation_tokens(request.user), pk=int(token_id))
         services.token_revoke(token=token, by=request.user)
         messages.success(request, _("The token is revoked: it no longer works."))
         return redirect("api:settings")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from datetime import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -24,14 +26,32 @@ def encode_cursor(sponsorship_id: int) -> str:
     return base64.urlsafe_b64encode(f"s{sponsorship_id}".encode()).decode().rstrip("=")
 
 
+# A cursor is "s" and a sponsorship id (a bigint: at most 19 digits), base64-encoded.
+_CURSOR = re.compile(r"s[0-9]{1,19}")
+MAX_CURSOR_LENGTH = 40
+
+
 def decode_cursor(value: str) -> int:
     try:
         text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise serializers.ValidationError("Not a cursor given by this API.") from error
-    if not (text.startswith("s") and text[1:].isdigit()):
+    if not _CURSOR.fullmatch(text):
         raise serializers.ValidationError("Not a cursor given by this API.")
     return int(text[1:])
+
+
+class MomentField(serializers.DateTimeField):
+    """DRF's date-time, with a moment that cannot be placed in the time zone (``0001-01-01``
+    in Almaty is before year 1 in UTC) a 400 rather than an ``OverflowError``."""
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError as error:
+            raise serializers.ValidationError(
+                self.error_messages["overflow"], code="overflow"
+            ) from error
 
 
 class StaffFilters(serializers.Serializer):
@@ -50,11 +70,13 @@ class StaffFilters(serializers.Serializer):
     attention = serializers.ChoiceField(
         choices=[*ATTENTION, ARRIVAL_DUE], required=False, help_text="One kind of attention."
     )
-    updated_since = serializers.DateTimeField(
+    updated_since = MomentField(
         required=False, help_text="Only people whose facts changed at or after this moment."
     )
     cursor = serializers.CharField(
-        required=False, help_text="The `next` cursor of the previous page."
+        required=False,
+        max_length=MAX_CURSOR_LENGTH,
+        help_text="The `next` cursor of the previous page.",
     )
     limit = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT

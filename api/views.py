@@ -9,6 +9,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, Throttled
@@ -64,8 +65,20 @@ class OrganisationView(APIView):
         if wait is not None:
             raise Throttled(wait=wait)
 
+    def handle_exception(self, exc: Exception) -> Any:
+        """An error the exception handler does not answer goes up to Django: the call is
+        recorded as the 500 it becomes (``finalize_response`` is skipped then)."""
+        try:
+            return super().handle_exception(exc)
+        except BaseException:
+            if self.call is not None:
+                services.call_end(self.call, 500)
+            raise
+
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
+        # Personal data: no cache (a proxy's, the HR system's HTTP library's) keeps a copy.
+        add_never_cache_headers(response)
         if self.call is not None:
             services.call_end(self.call, response.status_code)
         return response

@@ -36,7 +36,14 @@ from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died before sending.
+# The delivery task's time limits (a prefork worker enforces them): the soft one raises inside
+# ``deliver`` (the claim is released, the attempt counted, the task retried), the hard one ends
+# the worker process. A webhook POST has its own deadline (``webhooks.DEADLINE_SECONDS``), far
+# below these.
+TASK_SOFT_TIME_LIMIT = 60
+TASK_TIME_LIMIT = 90
+# A claim older than this is taken to belong to a worker that died before sending. Longer than
+# the task's time limit: a task still running never has its row claimed by another worker.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MARK_SENT_TRIES = 5
 
@@ -193,11 +200,13 @@ def deliver(notification_id: int) -> bool:
     """Send the e-mail of one notification unless it was sent or is being sent.
 
     Returns True when this call sent it. A sending error releases the claim and is re-raised,
-    so the task retries.
+    so the task retries; a webhook's last allowed attempt (``WEBHOOK_MAX_ATTEMPTS``) that fails
+    leaves it failed for good and is not re-raised, and one that failed for good is not tried.
     """
     now = clock.real_now()
     claimed = Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
+        ~_webhook_failed_for_good(),
         pk=notification_id,
         email_sent_at__isnull=True,
     ).update(email_claimed_at=now)
@@ -260,14 +269,20 @@ def _deliver_webhook(notification: Notification) -> bool:
             timestamp=str(int(clock.real_now().timestamp())),
             body=notification.body.encode(),
         )
-    except webhooks.WebhookError as error:
+    except Exception as error:  # any failure is a failed attempt: the claim is never left held
+        last = attempts >= settings.WEBHOOK_MAX_ATTEMPTS
         Notification.objects.filter(pk=notification.pk).update(
             email_claimed_at=None,
             email_attempts=attempts,
-            email_error=str(error)[:2000],
-            response_status=error.status,
-            next_attempt_at=clock.real_now() + timedelta(seconds=retry_delay(attempts - 1)),
+            email_error=(str(error) or type(error).__name__)[:2000],
+            response_status=getattr(error, "status", None),
+            next_attempt_at=None
+            if last
+            else clock.real_now() + timedelta(seconds=retry_delay(attempts - 1)),
         )
+        if last:  # failed for good: no retry (the page says so, the sweeper leaves it)
+            log.warning("webhook event %s failed %s times: given up", notification.pk, attempts)
+            return False
         raise
     _mark_sent(notification.pk, attempts, response_status=status)
     return True
@@ -299,6 +314,12 @@ def _close_quietly(connection: Any) -> None:
         log.warning("could not close the mail connection cleanly", exc_info=True)
 
 
+def _webhook_failed_for_good() -> Q:
+    return Q(
+        channel=Notification.Channel.WEBHOOK, email_attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS
+    )
+
+
 def undelivered(older_than: timedelta = timedelta(seconds=30)):
     """Notifications whose e-mail (or webhook) has not gone, that no live worker holds, and
     whose back-off after a failure is over; webhooks that failed ``WEBHOOK_MAX_ATTEMPTS`` times
@@ -307,7 +328,7 @@ def undelivered(older_than: timedelta = timedelta(seconds=30)):
     return Notification.objects.filter(
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - CLAIM_TIMEOUT),
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        ~Q(channel=Notification.Channel.WEBHOOK, email_attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS),
+        ~_webhook_failed_for_good(),
         email_sent_at__isnull=True,
         created_at__lt=now - older_than,
     )
@@ -370,15 +391,44 @@ def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     return rows.update(read_at=clock.real_now())
 
 
+# E-mails are retried this many times (webhooks: ``WEBHOOK_MAX_ATTEMPTS`` attempts in all).
+MAIL_MAX_RETRIES = 12
+
+
+def max_retries(notification_id: int) -> int:
+    """How many retries the delivery task may make for this notification."""
+    try:
+        channel = (
+            Notification.objects.filter(pk=notification_id)
+            .values_list("channel", flat=True)
+            .first()
+        )
+    except DatabaseError:  # the database is what failed: retry as for an e-mail
+        return MAIL_MAX_RETRIES
+    if channel == Notification.Channel.WEBHOOK:
+        return max(settings.WEBHOOK_MAX_ATTEMPTS - 1, 0)
+    return MAIL_MAX_RETRIES
+
+
 # The task lives beside what it runs, so this module needs nothing from ``tasks`` (its name is
 # kept: messages already queued under it are still understood).
 @shared_task(
-    bind=True, max_retries=12, acks_late=True, name="portal.tasks.deliver_notification_task"
+    bind=True,
+    max_retries=MAIL_MAX_RETRIES,
+    acks_late=True,
+    soft_time_limit=TASK_SOFT_TIME_LIMIT,
+    time_limit=TASK_TIME_LIMIT,
+    name="portal.tasks.deliver_notification_task",
 )
 def deliver_notification_task(self: Any, notification_id: int) -> bool:
     """Send one notification's e-mail (or webhook); on failure retry with growing delays (up to
-    ~3 h with the default ``NOTIFICATION_RETRY_SECONDS`` of 30)."""
+    ~3 h with the default ``NOTIFICATION_RETRY_SECONDS`` of 30), a webhook as many times as
+    ``WEBHOOK_MAX_ATTEMPTS`` allows (``deliver`` stops at that count too, whoever queued it)."""
     try:
         return deliver(notification_id)
     except Exception as error:
-        raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
+        raise self.retry(
+            exc=error,
+            countdown=retry_delay(self.request.retries),
+            max_retries=max_retries(notification_id),
+        ) from error

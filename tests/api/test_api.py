@@ -3,6 +3,7 @@ the audit trail, the cost of the staff list, and the schema."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import date, timedelta
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from api import views
 from api.models import ApiCall, ApiToken
 from api.services import token_create
 from arrivals.models import ArrivalRegistration
@@ -30,6 +32,11 @@ STAFF = reverse("api:staff_list")
 
 def staff_url(person_id):
     return reverse("api:staff_detail", args=[person_id])
+
+
+def raw_cursor(text):
+    """A cursor as the API makes them (``encode_cursor``), of any text."""
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def bearer(raw):
@@ -77,6 +84,15 @@ class TestTokens:
         stored.refresh_from_db()
         assert stored.revoked_at is not None and stored.revoked_by == employer_user
         assert client.get(STAFF, **bearer(token)).status_code == 401
+
+    @pytest.mark.parametrize("value, status", [("abc", 400), ("1.0", 400), ("9" * 30, 404)])
+    def test_a_token_id_that_is_no_number_is_a_bad_request(
+        self, client, employer_user, token, value, status
+    ):
+        client.force_login(employer_user)
+        response = client.post(SETTINGS, {"action": "revoke", "token": value})
+        assert response.status_code == status
+        assert ApiToken.objects.get().revoked_at is None
 
     def test_another_organisation_cannot_revoke_it(self, client, other_employer_user, token):
         client.force_login(other_employer_user)
@@ -138,6 +154,10 @@ class TestStaff:
             ("cursor=%%%", "cursor"),
             ("limit=0", "limit"),
             ("attention=bored", "attention"),
+            ("updated_since=0001-01-01", "updated_since"),  # before year 1 in UTC
+            ("updated_since=0001-01-01T00:00:00", "updated_since"),
+            (f"cursor={raw_cursor('s' + '9' * 5000)}", "cursor"),  # int() refuses 5,000 digits
+            (f"cursor={raw_cursor('s' + '9' * 25)}", "cursor"),  # beyond any id
         ],
     )
     def test_a_malformed_filter_is_400_naming_the_field(
@@ -362,6 +382,24 @@ class TestLimitsAndAudit:
         ]
         assert all(c.token.name == "HR" and c.at for c in ApiCall.objects.all())
 
+    @pytest.mark.parametrize(
+        "handler", ["api.exceptions.exception_handler", "rest_framework.views.exception_handler"]
+    )
+    def test_a_call_that_crashed_is_recorded_as_500(
+        self, client, token, monkeypatch, settings, handler
+    ):
+        """Whether the error is answered by the API's handler or goes up to Django (DRF's own
+        handler answers none), the audit trail says 500, not nothing."""
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "EXCEPTION_HANDLER": handler}
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("the projection broke")
+
+        monkeypatch.setattr(views, "staff_rows", broken)
+        client.raise_request_exception = False
+        assert client.get(STAFF, **bearer(token)).status_code == 500
+        assert list(ApiCall.objects.values_list("path", "status")) == [(STAFF, 500)]
+
     def test_the_rate_limit_answers_429_with_retry_after(
         self, client, employer_user, token, settings
     ):
@@ -378,6 +416,51 @@ class TestLimitsAndAudit:
         # Once the window has passed, calls are served again.
         ApiCall.objects.update(at=clock.real_now() - timedelta(seconds=61))
         assert client.get(STAFF, **bearer(token)).status_code == 200
+
+
+class TestBadInput:
+    def url(self, registration):
+        return reverse("api:arrival_registration", args=[registration.pk])
+
+    def test_json_nested_100000_deep_is_a_400(self, client, token, registration):
+        body = "[" * 100_000 + "]" * 100_000
+        response = client.post(
+            self.url(registration), body, content_type="application/json", **bearer(token)
+        )
+        assert response.status_code == 400
+        assert response.json() == {"detail": "JSON parse error - nested too deeply."}
+
+    def test_a_body_beyond_the_limit_is_refused_unread(self, client, token, registration):
+        body = '{"reason": "' + "x" * (1024 * 1024) + '"}'
+        response = client.post(
+            self.url(registration), body, content_type="application/json", **bearer(token)
+        )
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request body too large."}
+
+    def test_an_unexpected_error_is_a_json_500_and_logged(self, client, token, monkeypatch, caplog):
+        def broken(*args, **kwargs):
+            raise RuntimeError("the projection broke")
+
+        monkeypatch.setattr(views, "staff_rows", broken)
+        client.raise_request_exception = False
+        with caplog.at_level("ERROR"):
+            response = client.get(STAFF, **bearer(token))
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Server error."}
+        logged = [r for r in caplog.records if r.name == "api.exceptions"]
+        assert logged and "the projection broke" in str(logged[0].exc_info[1])
+
+
+@pytest.mark.parametrize("path", [STAFF, f"{STAFF}?state=flying", "staff_detail"])
+def test_api_answers_are_never_cached(client, token, employer_user, path):
+    if path == "staff_detail":
+        (person,) = _staff(employer_user.employer, 1)
+        path = staff_url(person.pk)
+    for headers in (bearer(token), {}):  # with the token, and the 401 without it
+        cache_control = client.get(path, **headers)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control
 
 
 class TestSchemaAndDocs:

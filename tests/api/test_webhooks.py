@@ -11,11 +11,13 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from api import services
 from arrivals import reminders
@@ -134,6 +136,15 @@ def test_an_event_is_signed_retried_and_delivered_exactly_once(
         "https://169.254.169.254/latest",
         "https://[::1]/hook",
         "https://[::ffff:10.0.0.1]/hook",
+        # IPv6 carrying an IPv4 address (Python counts these global):
+        "https://[::127.0.0.1]/hook",  # IPv4-compatible
+        "https://[::169.254.169.254]/latest",
+        "https://[::ffff:0:7f00:1]/hook",  # IPv4-translated 127.0.0.1
+        "https://[::ffff:8.8.8.8]/hook",  # IPv4-mapped, even public
+        "https://[64:ff9b::a9fe:a9fe]/latest",  # NAT64 of 169.254.169.254
+        "https://[64:ff9b:1::7f00:1]/hook",  # local-use NAT64
+        "https://[2002:7f00:1::]/hook",  # 6to4 of 127.0.0.1
+        "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",  # Teredo of 127.0.0.1
         "http://93.184.215.14/hook",  # public, but not https
         "https://user:pw@93.184.215.14/hook",
     ],
@@ -444,3 +455,174 @@ def test_retention_is_never_shorter_than_the_floor(db, settings, employer_user):
     assert outbox.purge_webhook_events() == 1
     assert list(Notification.objects.values_list("pk", flat=True)) == [young]
     assert old != young
+
+
+class Trickler:
+    """A receiver that answers ``HTTP/1.1 200 OK`` and then one byte of headers every
+    ``every`` seconds, ``bytes_sent`` bytes in all, never a blank line before the end: each read
+    of the sender gets a byte well within its per-read timeout."""
+
+    def __init__(self, every: float, bytes_sent: int) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.finished = threading.Event()
+
+        def serve() -> None:
+            conn, _ = self.server.accept()
+            with conn:
+                conn.recv(65536)
+                try:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    for _ in range(bytes_sent):
+                        if self.finished.wait(every):
+                            return
+                        conn.sendall(b"a")
+                    conn.sendall(b"\r\nContent-Length: 0\r\n\r\n")
+                except OSError:  # the sender hung up
+                    pass
+
+        threading.Thread(target=serve, daemon=True).start()
+
+    def stop(self) -> None:
+        self.finished.set()
+        self.server.close()
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_deadline(settings, monkeypatch):
+    """One byte every 0.3 s never trips the 5 s per-read timeout; the POST's overall deadline
+    ends it (the trickle would go on for 6 s and then answer 200)."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    monkeypatch.setattr(webhooks, "DEADLINE_SECONDS", 1.0)
+    trickler = Trickler(every=0.3, bytes_sent=20)
+    try:
+        started = time.monotonic()
+        with pytest.raises(webhooks.WebhookError, match="no answer within 1 s"):
+            _post(f"http://127.0.0.1:{trickler.port}/hook")
+        assert time.monotonic() - started < 2.5
+    finally:
+        trickler.stop()
+
+
+def test_a_stuck_delivery_task_is_ended_before_its_claim_expires():
+    task = outbox.deliver_notification_task
+    assert task.soft_time_limit and task.time_limit
+    assert webhooks.DEADLINE_SECONDS < task.soft_time_limit < task.time_limit
+    assert task.time_limit < outbox.CLAIM_TIMEOUT.total_seconds()
+
+
+def test_a_path_and_query_beyond_ascii_are_percent_encoded(
+    db, settings, listener, employer_user, applicant
+):
+    """Django's URLField takes ``…/hook/é``; http.client refuses it (a ValueError that left the
+    event claimed for ever). The POST sends it percent-encoded, its %XX kept as they were."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    url = f"http://127.0.0.1:{listener.port}/hook/é?city=Алматы&id=%41&p=100%"
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url=url, webhook_secret="s"
+    )
+    sponsor(employer_user.employer, applicant)
+    assert announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")]) == 1
+    event = Notification.objects.get(channel="webhook")
+    assert outbox.deliver(event.pk) is True
+    assert listener.hits[-1] == (
+        "POST /hook/%C3%A9?city=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&id=%41&p=100%25"
+        f" Host: 127.0.0.1:{listener.port}"
+    )
+    event.refresh_from_db()
+    assert event.email_sent_at is not None and event.response_status == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://93.184.215.14/a b",
+        "https://93.184.215.14/a\tb",  # urlsplit would drop it silently
+        "https://93.184.215.14/hook\x00",
+        "https://93.184.215.14/hook?x=\r\nX-Injected: 1",
+        "https://93.184.215.14/\u202ekoob",  # right-to-left override
+    ],
+)
+def test_an_address_with_spaces_or_control_characters_is_refused(url):
+    assert webhooks.url_problem(url) == (
+        "The webhook address must not contain spaces or control characters."
+    )
+    with translation.override("ru"):
+        assert webhooks.url_problem(url) == (
+            "Адрес вебхука не должен содержать пробелов и управляющих символов."
+        )
+    with pytest.raises(webhooks.WebhookError, match="refused address"):
+        _post(url)
+
+
+def test_any_error_while_posting_counts_as_a_failed_attempt(
+    db, monkeypatch, employer_user, applicant
+):
+    """Not only ``WebhookError``: whatever the POST raises, the claim is released and the
+    attempt recorded (the event is not left claimed and "Waiting" for ever)."""
+    Employer.objects.filter(pk=employer_user.employer_id).update(
+        webhook_url="https://93.184.215.14/h", webhook_secret="s"
+    )
+    sponsor(employer_user.employer, applicant)
+    announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")])
+    event = Notification.objects.get(channel="webhook")
+
+    def broken(**kwargs):
+        raise UnicodeEncodeError("ascii", "é", 0, 1, "ordinal not in range(128)")
+
+    monkeypatch.setattr(webhooks, "post", broken)
+    with pytest.raises(UnicodeEncodeError):
+        outbox.deliver(event.pk)
+    event.refresh_from_db()
+    assert event.email_claimed_at is None and event.email_attempts == 1
+    assert "ordinal not in range" in event.email_error and event.next_attempt_at is not None
+
+
+def test_delivery_stops_at_webhook_max_attempts(
+    db, settings, monkeypatch, employer_user, applicant
+):
+    """Without a broker the task and its retries run at once, in the request: no more POSTs
+    than ``WEBHOOK_MAX_ATTEMPTS`` (the task's own retries used to go on to 13), and an event
+    failed for good is not tried again, whoever queues it."""
+    settings.WEBHOOK_ALLOW_LOCAL = True
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    posts = []
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            posts.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        Employer.objects.filter(pk=employer_user.employer_id).update(
+            webhook_url=f"http://127.0.0.1:{server.server_port}/hook", webhook_secret="s"
+        )
+        sponsor(employer_user.employer, applicant)
+        announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")])
+        event = Notification.objects.get(channel="webhook")
+        outbox.deliver_notification_task.delay(event.pk)
+        assert len(posts) == 3
+        event.refresh_from_db()
+        assert (event.email_attempts, event.response_status) == (3, 500)
+        assert event.email_claimed_at is None and event.email_sent_at is None
+        assert outbox.deliver(event.pk) is False  # failed for good: not tried again
+        outbox.deliver_notification_task.delay(event.pk)
+        assert len(posts) == 3
+        assert not outbox.undelivered(older_than=timedelta(0)).filter(pk=event.pk).exists()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert outbox.max_retries(event.pk) == 2
+
+
+@pytest.mark.parametrize("url", ["https://[2606:4700:4700::1111]/h", "https://93.184.215.14/h"])
+def test_a_public_address_is_allowed_in_ipv6_as_in_ipv4(settings, url):
+    settings.WEBHOOK_ALLOW_LOCAL = False
+    assert webhooks.url_problem(url) is None
