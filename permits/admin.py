@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from portal.core.clock import start_of, today
@@ -30,7 +30,7 @@ from portal.core.countries import collation_key, country_name
 from professions.models import Profession
 
 from . import access
-from .models import Application, Document, DocumentType, Permit, PermitRules, StatusChange
+from .models import Application, Document, DocumentType, Permit, PermitRules, Route, StatusChange
 from .states import (
     CLOCK_RUNNING,
     MOVE_LABELS,
@@ -43,6 +43,10 @@ from .states import (
 from .workflow import allowed_next, transition
 
 STATUS_LABELS = dict(Status.choices)
+ROUTE_SHORT = {
+    Route.FACILITATED: pgettext_lazy("route", "Facilitated"),
+    Route.STANDARD: pgettext_lazy("route", "Standard"),
+}
 
 
 class OpenStatusFilter(admin.SimpleListFilter):
@@ -292,7 +296,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "full_name",
         "citizenship_name",
         "profession",
-        "route",
+        "route_short",
         "reviewer",
         "submitted_at",
         "days_waiting",
@@ -439,6 +443,11 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("citizenship"), ordering="citizenship")
     def citizenship_name(self, application: Application) -> str:
         return country_name(application.citizenship.code)
+
+    @admin.display(description=gettext_lazy("route"), ordering="route")
+    def route_short(self, application: Application) -> str:
+        # One word in the queue (the full label, with what the route needs, on the case).
+        return str(ROUTE_SHORT.get(application.route, application.route))
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_label(self, application: Application) -> str:
