@@ -85,9 +85,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         form = TokenForm(request.POST)
         if not form.is_valid():
             return _page(request, token_form=form, form=form)
-        made = services.token_create(
-            employer=employer, name=form.cleaned_data["name"], by=request.user
-        )
+        try:
+            made = services.token_create(
+                employer=employer, name=form.cleaned_data["name"], by=request.user
+            )
+        except services.SettingsError as error:
+            form.add_error("name", str(error))
+            return _page(request, token_form=form, form=form)
         return _page(request, new_token=made.raw, new_token_name=made.token.name)
     if action == "revoke":
         token_id = request.POST.get("token", "")

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.core import clock
@@ -39,12 +40,23 @@ class NewToken:
     raw: str  # shown once, never stored
 
 
+@transaction.atomic
 def token_create(*, employer: Employer, name: str, by: User) -> NewToken:
-    """Make a token for ``employer``; the raw token is returned once and only its hash kept."""
+    """Make a token for ``employer``; the raw token is returned once and only its hash kept.
+    Names tell the working tokens apart: a name a working token has is refused (``SettingsError``;
+    also what a reloaded form, sent twice, meets instead of making a second token)."""
+    name = name.strip()[:100]
+    Employer.objects.select_for_update().filter(pk=employer.pk).first()  # one name at a time
+    if ApiToken.objects.filter(
+        employer=employer, revoked_at__isnull=True, name__iexact=name
+    ).exists():
+        raise SettingsError(
+            _("A working token already has this name: give the new one another name.")
+        )
     raw = TOKEN_MARK + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         employer=employer,
-        name=name.strip()[:100],
+        name=name,
         prefix=raw[:PREFIX_LENGTH],
         digest=digest(raw),
         created_by=by,

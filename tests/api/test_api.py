@@ -66,6 +66,23 @@ class TestTokens:
         stored.refresh_from_db()
         assert stored.last_used_at is not None
 
+    def test_a_form_sent_twice_makes_one_token(self, client, employer_user):
+        client.force_login(employer_user)
+        first = client.post(SETTINGS, {"action": "create", "name": "HR system"})
+        again = client.post(SETTINGS, {"action": "create", "name": " hr SYSTEM "})  # a reload
+        assert first.context["new_token"] and "new_token" not in again.context
+        assert "already has this name" in again.context["token_form"].errors["name"][0]
+        assert ApiToken.objects.count() == 1
+        # Once revoked, the name may be given again.
+        ApiToken.objects.update(revoked_at=clock.real_now())
+        assert client.post(SETTINGS, {"action": "create", "name": "HR system"}).context["new_token"]
+
+    def test_revoking_asks_first_without_javascript(self, client, employer_user, token):
+        client.force_login(employer_user)
+        html = client.get(SETTINGS).content.decode()
+        details = html[html.index("<details") : html.index("</details>")]
+        assert "<summary" in details and 'value="revoke"' in details
+
     def test_unknown_and_revoked_tokens_get_the_same_401(self, client, employer_user, token):
         ApiToken.objects.update(revoked_at=clock.real_now())
         revoked = client.get(STAFF, **bearer(token))
