@@ -258,6 +258,7 @@ def test_the_api_settings_page_fits_a_phone_in_each_state(new_page, settings):
     _fits(page, f"{url} (a token just made)", axe=True)
     page.fill("#id_name", "Сынақ жүйесі")
     _submit(page, "create")
+    page.click("main details:has(input[name=action][value=revoke]) summary >> nth=0")
     page.click("main form:has(input[name=action][value=revoke]) button >> nth=0")
     page.wait_for_load_state()
     # The webhook set (its secret shown once), on the local test server's address.
