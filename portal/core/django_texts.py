@@ -307,4 +307,19 @@ TEXTS = (
     gettext_noop("Objects"),
     gettext_noop("Yes, I’m sure"),
     gettext_noop("No, take me back"),
+    # Django's month names (the "F" of a date format): Russian's YEAR_MONTH_FORMAT uses them, and
+    # the month stands there inside a sentence ("Месяц: декабрь 2026 г."), so the Russian is the
+    # stand-alone name in lower case (Django's is capitalised). Kazakh's formats use "E" instead.
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
 )

@@ -148,7 +148,7 @@ def render_pdf(report: MonthlyReport) -> bytes:
     lines = [
         f"{report.employer.name} · {_('BIN')} {report.employer.bin}",
         _("Month: %(month)s. Status on %(date)s.")
-        % {"month": month_label, "date": _d(report.generated_on)},
+        % {"month": month_label, "date": formats.date_format(report.generated_on, "DATE_FORMAT")},
         _("Sponsored staff: %(n)d. Submitted this month: %(s)d. Approved: %(a)d. Refused: %(r)d.")
         % {"n": len(report.rows), "s": report.submitted, "a": report.approved, "r": report.refused},
         _("Permits expiring within 90 days: %(p)d. People with stay violations: %(v)d.")

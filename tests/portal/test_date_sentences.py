@@ -65,3 +65,31 @@ def test_the_russian_date_keeps_its_own_period():
 def test_the_check_finds_a_doubled_period():
     with translation.override("ru"):
         assert ".." in _filled("Укажите дату не ранее %(date)s.")
+
+
+def test_the_russian_month_stands_in_lower_case_and_the_others_keep_theirs():
+    """ "Месяц: декабрь 2026 г.", not "Декабрь": the stand-alone name inside a sentence."""
+    month = date(2026, 12, 1)
+    expected = {"ru": "декабрь 2026 г.", "kk": "2026 ж. желтоқсан", "en": "December 2026"}
+    for language, text in expected.items():
+        with translation.override(language):
+            assert date_format(month, "YEAR_MONTH_FORMAT") == text
+
+
+# Kazakh words that govern a case the date placeholder cannot take ("2027 ж. 17 қаңтар дейін"
+# wants "қаңтарға"): the sentence puts the date where it needs no ending instead ("соңғы күн:
+# %(date)s", "%(date)s күні", "%(date)s күнгі").
+NEEDS_AN_ENDING = ("дейін", "бастап", "кейін", "кешіктірілмей", "жағдай", "кері", "берілген",
+                   "тіркелді", "келдіңіз", "келе", "келген", "аяқталады", "аяқталған",
+                   "басталған", "толасыз", "қалыптастырды", "тіркеді", "келуіңіз")  # fmt: skip
+
+
+def test_no_kazakh_date_is_followed_by_a_word_that_wants_a_case_ending():
+    with translation.override("kk"):
+        wrong = [
+            (msgid, text)
+            for msgid, text in _messages("kk")
+            for name, word in re.findall(r"%\((\w+)\)s (\w+)", text)
+            if name in DATE_NAMES and word in NEEDS_AN_ENDING
+        ]
+    assert wrong == []

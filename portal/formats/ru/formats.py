@@ -1,7 +1,9 @@
 """Russian (CLDR ru): "9 декабря 2026 г.", "09.12.2026", 24-hour time, Monday first.
 
 Django's own Russian formats, with ISO 8601 also accepted as input and the hour written with
-two digits ("09:05"), as CLDR does.
+two digits ("09:05"), as CLDR does. ``F`` (YEAR_MONTH_FORMAT, "декабрь 2026 г.") is the month's
+stand-alone name, which the project's catalogue gives in lower case: the month stands inside a
+sentence ("Месяц: декабрь 2026 г.").
 """
 
 DATE_FORMAT = "j E Y г."
