@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from arrivals.access import employer_registrations
 from arrivals.models import ArrivalRegistration
 from portal.accounts.access import organisation_users, role_of
 from portal.accounts.models import User
-from portal.organisations.models import Employer
+from portal.organisations.models import Employer, EmployerStatusChange
 
 from .models import ApiToken
 from .services import digest
@@ -24,9 +24,17 @@ from .services import digest
 
 def token_for(raw: str) -> ApiToken | None:
     """The active token ``raw`` stands for, of a verified organisation; None for any other
-    (unknown, revoked, or its organisation not verified): the caller cannot tell which."""
+    (unknown, revoked, its organisation not verified, or made before the organisation was
+    verified again after a refusal): the caller cannot tell which."""
     if not raw or len(raw) > 200:
         return None
+    # A token made before the organisation's latest verification belongs to a time before a
+    # refusal: an organisation refused and verified again starts with new tokens.
+    verified_since = EmployerStatusChange.objects.filter(
+        employer=OuterRef("employer"),
+        to_status=Employer.Status.VERIFIED,
+        at__gt=OuterRef("created_at"),
+    )
     return (
         ApiToken.objects.select_related("employer", "created_by")
         .filter(
@@ -34,6 +42,7 @@ def token_for(raw: str) -> ApiToken | None:
             revoked_at__isnull=True,
             employer__status=Employer.Status.VERIFIED,
         )
+        .exclude(Exists(verified_since))
         .first()
     )
 

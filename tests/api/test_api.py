@@ -19,9 +19,11 @@ from api.services import token_create
 from arrivals.models import ArrivalRegistration
 from permits.models import Application
 from portal.core import clock
+from portal.organisations import services as organisations
 from portal.organisations.models import Employer
 from stays import services as stays_services
 from tests.arrivals.conftest import sponsor_since
+from tests.permits.factories import PDF_BYTES, upload
 from tests.portal.test_employer import _staff
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +129,23 @@ class TestTokens:
         client.force_login(employer_user)
         assert client.post(SETTINGS, {"action": "create", "name": "x"}).status_code == 403
         assert ApiToken.objects.count() == 1
+
+    def test_a_refused_organisation_verified_again_starts_with_new_tokens(
+        self, client, employer_user, token, reviewer
+    ):
+        employer = employer_user.employer
+        assert client.get(STAFF, **bearer(token)).status_code == 200
+        organisations.employer_refuse(employer=employer, by=reviewer, reason="Wrong certificate")
+        organisations.employer_document_send(
+            employer=employer,
+            upload=upload("c.pdf", PDF_BYTES),
+            content_type="application/pdf",
+            by=employer_user,
+        )
+        organisations.employer_verify(employer=employer, by=reviewer)
+        assert client.get(STAFF, **bearer(token)).json() == {"detail": "Invalid token."}
+        fresh = token_create(employer=employer, name="HR 2", by=employer_user).raw
+        assert client.get(STAFF, **bearer(fresh)).status_code == 200
 
 
 class TestStaff:
