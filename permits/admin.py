@@ -43,7 +43,7 @@ from .states import (
 from .workflow import allowed_next, transition
 
 STATUS_LABELS = dict(Status.choices)
-ROUTE_SHORT = {
+ROUTE_SHORT: dict[str, Any] = {
     Route.FACILITATED: pgettext_lazy("route", "Facilitated"),
     Route.STANDARD: pgettext_lazy("route", "Standard"),
 }
