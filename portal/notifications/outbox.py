@@ -423,10 +423,17 @@ def max_retries(notification_id: int) -> int:
 def deliver_notification_task(self: Any, notification_id: int) -> bool:
     """Send one notification's e-mail (or webhook); on failure retry with growing delays (up to
     ~3 h with the default ``NOTIFICATION_RETRY_SECONDS`` of 30), a webhook as many times as
-    ``WEBHOOK_MAX_ATTEMPTS`` allows (``deliver`` stops at that count too, whoever queued it)."""
+    ``WEBHOOK_MAX_ATTEMPTS`` allows (``deliver`` stops at that count too, whoever queued it).
+    Run in-process (no broker), it tries once and leaves the rest to the sweeper."""
     try:
         return deliver(notification_id)
     except Exception as error:
+        if self.request.is_eager:
+            # In-process (no broker, the embedded default): one attempt, in the request that
+            # caused it; the failure is recorded and the sweeper tries again later, never a
+            # chain of retries (each up to the webhook deadline) holding the request.
+            log.warning("delivery of notification %s failed: %s", notification_id, error)
+            return False
         raise self.retry(
             exc=error,
             countdown=retry_delay(self.request.retries),

@@ -581,9 +581,10 @@ def test_any_error_while_posting_counts_as_a_failed_attempt(
 def test_delivery_stops_at_webhook_max_attempts(
     db, settings, monkeypatch, employer_user, applicant
 ):
-    """Without a broker the task and its retries run at once, in the request: no more POSTs
-    than ``WEBHOOK_MAX_ATTEMPTS`` (the task's own retries used to go on to 13), and an event
-    failed for good is not tried again, whoever queues it."""
+    """Without a broker the task runs in the request that caused the event: one POST there, no
+    chain of retries (they used to go on to 13 in a row); the sweeper's later tries stop at
+    ``WEBHOOK_MAX_ATTEMPTS``, and an event failed for good is not tried again, whoever queues
+    it."""
     settings.WEBHOOK_ALLOW_LOCAL = True
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     assert settings.CELERY_TASK_ALWAYS_EAGER
@@ -609,6 +610,11 @@ def test_delivery_stops_at_webhook_max_attempts(
         announcing.announce([announcing.Event(applicant.pk, "stay.status_changed", "k")])
         event = Notification.objects.get(channel="webhook")
         outbox.deliver_notification_task.delay(event.pk)
+        assert len(posts) == 1  # once, in the request
+        event.refresh_from_db()
+        assert event.email_attempts == 1 and event.email_claimed_at is None
+        for _sweep in range(4):  # the sweeper's later tries: two more, then no more
+            outbox.deliver_notification_task.delay(event.pk)
         assert len(posts) == 3
         event.refresh_from_db()
         assert (event.email_attempts, event.response_status) == (3, 500)
