@@ -64,7 +64,7 @@ def test_a_reviewer_revokes_a_permit_in_the_admin(
     assert recorded.reason == "false_documents"
     assert recorded.reason_label() == "The permit was obtained with false documents"
     notice = Notification.objects.filter(recipient=application.applicant).order_by("pk").last()
-    assert notice.kind == "permit.status" and "Permit revoked" in notice.subject
+    assert notice.kind == "permit.status" and notice.subject.endswith(": permit revoked")
     assert "Your diploma was forged." in mailoutbox[-1].body
     assert "The permit was obtained with false documents" in mailoutbox[-1].body
     # The decision date of the application is not moved by the revocation.
