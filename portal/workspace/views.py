@@ -51,16 +51,17 @@ def signup(request):
 
 
 def _checked(form, state) -> bool:
-    """Validate ``form`` and put on it, at the same time, what the services say of the state
-    (``state``: a check that raises ``ValidationError`` keyed by field), so that a person sees
-    every mistake in one round; whether it is valid."""
-    valid = form.is_valid()
+    """Validate ``form``; when its input has mistakes, put beside them what the services say of
+    the state (``state``: a check that raises ``ValidationError`` keyed by field), so that a
+    person sees every mistake in one round. A valid form goes to the service, which checks the
+    state itself as it writes (not twice)."""
+    if form.is_valid():
+        return True
     try:
         state(form)
     except ValidationError as error:
         form.add_error(None, error)
-        return False
-    return valid
+    return False
 
 
 def _applicant_state(form) -> None:
