@@ -38,7 +38,7 @@ from stays.models import CountryRule, Crossing
 from .scan import history
 
 # Bump when the data changes shape: the driver then rebuilds the database.
-VERSION = "2"
+VERSION = "3"
 SEED = 2026
 DOMAIN = "@load.bench.invalid"
 PASSWORD = "Bench-Portal-2026"  # the first applicant, employer user and reviewer; others have none
@@ -515,6 +515,7 @@ def _applications(
             profession=profession,
             profession_not_listed=profession is None,
             profession_other="Industrial climber" if profession is None else "",
+            is_latest=True,  # one application per person: the newest
             employer_bin=employer.bin if employer else "",
             employer=employer,
             completed_steps=["personal", "passport", "profession", "employer", "documents"]
@@ -589,6 +590,10 @@ def _applications(
             )
         )
     Permit.objects.bulk_create(permits, batch_size=2000)
+    # As ``permits.services.permit_issue`` marks them: the application with the newest permit.
+    Application.objects.filter(pk__in=[p.application_id for p in permits]).update(
+        holds_latest_permit=True
+    )
     return applications
 
 

@@ -217,6 +217,12 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Which of a person's applications an employer's staff table shows: the newest (its state,
+    # number, passport) and the newest with a permit (the permit). Kept by
+    # ``services.application_create`` and ``services.permit_issue``, so the table joins one row
+    # of each per person instead of looking for the newest among them all.
+    is_latest = models.BooleanField(default=False, editable=False)
+    holds_latest_permit = models.BooleanField(default=False, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -230,6 +236,17 @@ class Application(models.Model):
                 fields=["applicant"],
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="one_open_application_per_applicant",
+            ),
+            # These two also index the staff table's joins.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(is_latest=True),
+                name="one_latest_application_per_applicant",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(holds_latest_permit=True),
+                name="one_latest_permit_per_applicant",
             ),
         ]
         indexes = [

@@ -36,7 +36,11 @@ class StepError(Exception):
 def application_create(**fields: Any) -> Application:
     """A new application with its number, ``RP-<year>-<id>`` (the year in Almaty): every
     application is made here."""
-    application = Application.objects.create(**fields)
+    with transaction.atomic():
+        Application.objects.filter(applicant=fields["applicant"], is_latest=True).update(
+            is_latest=False
+        )
+        application = Application.objects.create(**fields, is_latest=True)
     year = timezone.localtime(application.created_at).year
     application.number = f"RP-{year}-{application.pk:06d}"
     application.save(update_fields=["number"])
@@ -159,6 +163,11 @@ def permit_issue(*, application: Application, on: date) -> Permit:
         issue_date=on,
         valid_until=valid_until(on, application.passport_expiry),
     )
+    Application.objects.filter(
+        applicant_id=application.applicant_id, holds_latest_permit=True
+    ).update(holds_latest_permit=False)
+    Application.objects.filter(pk=application.pk).update(holds_latest_permit=True)
+    application.holds_latest_permit = True
     permit_document(permit)
     return permit
 

@@ -1,12 +1,13 @@
 """What an employer sees of the people it sponsors: one projection of its staff, ``staff_rows``,
-that the dashboard, the CSV export and the monthly report (page and PDF) all read.
+that the dashboard, the CSV export, the monthly report (page and PDF) and the API all read.
 
-The rows are plain values read in four queries whatever the number of people (the people with
-their stay status, everyone's latest application, everyone's latest permit, the titles of the
-professions named), so 10 or 1,000 people cost the same number of queries and no correlated
-subquery runs per person. Filtering, sorting, the counts and the needs-attention lists then work
-on those rows in Python, each rule written once here (``attention_of``); an organisation
-sponsors at most a few thousand people, a few milliseconds of plain tuples.
+The rows are plain values read in one query whatever the number of people: the active
+sponsorships joined to the person, their stored stay status, their newest application and
+their newest application with a permit (flags kept by ``permits.services``, so each join finds
+one row by an index instead of looking for the newest among many). Filtering, sorting,
+counting and the needs-attention rules then work on those rows in Python, each rule written
+once here (``attention_of``); an organisation sponsors at most a few thousand people, a few
+milliseconds of plain values.
 
 Never documents: only the facts of ``StaffRow``.
 """
@@ -19,13 +20,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import (
+    FilteredRelation,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from permits.models import Application, Permit, permit_rules
+from permits.models import Application, permit_rules
 from permits.states import Status
 from portal.core.countries import country_name
 from portal.organisations.models import Employer, Sponsorship
@@ -41,7 +47,7 @@ ATTENTION = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class StaffRow:
     """One sponsored person as the employer sees them today."""
 
@@ -76,6 +82,9 @@ class StaffRow:
     # The last change to what the row says: the sponsorship began, the latest application
     # changed (its state, a permit issued or revoked with it), the stored stay status changed.
     updated_at: datetime | None = None
+    # Addresses the dashboard works out once for the rows it shows.
+    person_url: str = ""
+    end_url: str = ""
 
     @property
     def citizenship_name(self) -> str:
@@ -91,9 +100,30 @@ class StaffRow:
         return self.latest_exit_date if self.in_country else None
 
 
+# Where the row's facts are, from an active sponsorship of ``staffed()``.
+_STAY = "person__stay_status__"
+_PERMIT_UNTIL = "held__permit__valid_until"
+_PASSPORT = "latest__passport_expiry"
+
+
+def staffed(employer: Employer) -> QuerySet[Sponsorship]:
+    """The people ``employer`` actively sponsors, each with their newest application (``latest``)
+    and their newest application with a permit (``held``) joined, one row per person."""
+    return Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).alias(
+        latest=FilteredRelation(
+            "person__applications", condition=Q(person__applications__is_latest=True)
+        ),
+        held=FilteredRelation(
+            "person__applications", condition=Q(person__applications__holds_latest_permit=True)
+        ),
+    )
+
+
 def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozenset[str]:
     """The kinds of ``ATTENTION`` a row falls under on ``on``: the one home of these rules.
-    ``passport_margin`` is that of ``permits.models.permit_rules()``."""
+    ``passport_margin`` is that of ``permits.models.permit_rules()``. (As query expressions
+    they cost more to build through the ORM, about 2 ms a page, than they save: the rows are
+    read whole anyway.)"""
     kinds = set()
     until, passport = row.permit_until, row.passport_expiry
     if until is not None and on <= until <= on + timedelta(days=ATTENTION_PERMIT_DAYS):
@@ -115,31 +145,50 @@ def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozens
             kinds.add("must_leave")
         if row.violations > 0:
             kinds.add("violations")
-    return frozenset(kinds)
+    return _SETS.setdefault(frozenset(kinds), frozenset(kinds))
 
 
-# The latest application's fields every row needs (to filter, sort, count and judge attention);
-# ``complete`` adds those only shown.
-_APPLICATION_FACTS = ("number", "status", "passport_expiry")
-
-
-def _latest(queryset: Any, person: str, order: tuple[str, ...], fields: Iterable[Any]) -> dict:
-    """The first row per person of ``queryset`` in ``order``: person id -> values of ``fields``."""
-    latest: dict[int, tuple[Any, ...]] = {}
-    for person_id, *values in queryset.order_by(person, *order).values_list(person, *fields):
-        latest.setdefault(person_id, tuple(values))
-    return latest
+# The few distinct sets of kinds, shared by the rows.
+_SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
 def staff_rows(employer: Employer, on: date, *, changes: bool = False) -> list[StaffRow]:
     """Every person ``employer`` actively sponsors, by name, with what the table filters, sorts
-    and judges: three queries in all. ``complete`` adds what is shown of the rows shown.
-    ``changes`` adds ``updated_at`` (the API's "updated since"); the pages do without it, which
-    spares reading and parsing a moment per person and per application."""
-    active = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE)
+    and judges: one query (and that of ``permit_rules``). ``complete`` adds what is shown of
+    the rows shown. ``changes`` adds ``updated_at`` (the API's "updated since"); the pages do
+    without it, which spares reading and parsing a moment per person."""
     began = Coalesce("accepted_at", "created_at")
-    # One moment per row, worked out by the database (Greatest is NULL on SQLite if either is).
-    changed = (Greatest(began, Coalesce("person__stay_status__updated_at", began)),) * changes
+    # One moment per row, worked out by the database (Greatest is NULL on SQLite if any is).
+    changed = (
+        Greatest(
+            began,
+            Coalesce(f"{_STAY}updated_at", began),
+            Coalesce("latest__updated_at", began),
+        ),
+    ) * changes
+    query = (
+        staffed(employer)
+        .order_by("person__full_name", "pk")
+        .values_list(
+            "pk",
+            "person_id",
+            "person__full_name",
+            "person__email",
+            "person__citizenship",
+            "latest__number",
+            "latest__status",
+            _PASSPORT,
+            "held__permit__number",
+            _PERMIT_UNTIL,
+            "held__permit__revoked_on",
+            f"{_STAY}in_country",
+            f"{_STAY}days_in_window",
+            f"{_STAY}days_remaining",
+            f"{_STAY}latest_exit_date",
+            f"{_STAY}violation_count",
+            *changed,
+        )
+    )
     rows = [
         StaffRow(
             sponsorship_id=pk,
@@ -147,56 +196,42 @@ def staff_rows(employer: Employer, on: date, *, changes: bool = False) -> list[S
             name=name,
             email=email,
             citizenship=str(citizenship or ""),
-            has_status=stay[0] is not None,
-            in_country=bool(stay[0]),
-            days_used=stay[1],
-            days_left=stay[2],
-            latest_exit_date=stay[3],
-            violations=stay[4] or 0,
-            updated_at=stay[5] if changes else None,
+            app_number=number,
+            app_status=status,
+            passport_expiry=passport,
+            permit_number=permit,
+            permit_until=until,
+            permit_revoked_on=revoked,
+            has_status=in_country is not None,
+            in_country=bool(in_country),
+            days_used=used,
+            days_left=left,
+            latest_exit_date=exit_date,
+            violations=violations or 0,
+            updated_at=changed_at[0] if changes else None,
         )
-        for pk, person_id, name, email, citizenship, *stay in (
-            active.order_by("person__full_name", "pk").values_list(
-                "pk",
-                "person_id",
-                "person__full_name",
-                "person__email",
-                "person__citizenship",
-                "person__stay_status__in_country",
-                "person__stay_status__days_in_window",
-                "person__stay_status__days_remaining",
-                "person__stay_status__latest_exit_date",
-                "person__stay_status__violation_count",
-                *changed,
-            )
-        )
+        for (
+            pk,
+            person_id,
+            name,
+            email,
+            citizenship,
+            number,
+            status,
+            passport,
+            permit,
+            until,
+            revoked,
+            in_country,
+            used,
+            left,
+            exit_date,
+            violations,
+            *changed_at,
+        ) in query
     ]
-    if not rows:
-        return rows
-    # The people as a subquery, not a list of a thousand parameters to bind and parse.
-    people = active.values("person_id")
-    applications = _latest(
-        Application.objects.filter(applicant_id__in=people),
-        "applicant_id",
-        ("-created_at", "-pk"),
-        (*_APPLICATION_FACTS, "updated_at") if changes else _APPLICATION_FACTS,
-    )
-    permits = _latest(
-        Permit.objects.filter(application__applicant_id__in=people),
-        "application__applicant_id",
-        ("-issue_date", "-pk"),
-        ("number", "valid_until", "revoked_on"),
-    )
     margin = permit_rules().passport_margin
     for row in rows:
-        application = applications.get(row.person_id)
-        if application is not None:
-            row.app_number, row.app_status, row.passport_expiry, *moment = application
-            if moment and (row.updated_at is None or moment[0] > row.updated_at):
-                row.updated_at = moment[0]
-        permit = permits.get(row.person_id)
-        if permit is not None:
-            row.permit_number, row.permit_until, row.permit_revoked_on = permit
         row.attention = attention_of(row, on, margin)
     return rows
 
@@ -213,11 +248,12 @@ def complete(rows: list[StaffRow], *, moments: bool = False) -> list[StaffRow]:
     order = [language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
     titles = [f"profession__{build_localized_fieldname('title', c)}" for c in dict.fromkeys(order)]
     almaty = timezone.get_default_timezone()
-    shown = _latest(
-        Application.objects.filter(applicant_id__in=[r.person_id for r in rows]),
-        "applicant_id",
-        ("-created_at", "-pk"),
-        (
+    shown = {
+        person_id: facts
+        for person_id, *facts in Application.objects.filter(
+            applicant_id__in=[r.person_id for r in rows], is_latest=True
+        ).values_list(
+            "applicant_id",
             TruncDate("submitted_at", tzinfo=almaty),
             TruncDate("decided_at", tzinfo=almaty),
             "profession_id",
@@ -225,8 +261,8 @@ def complete(rows: list[StaffRow], *, moments: bool = False) -> list[StaffRow]:
             *(("submitted_at", "decided_at") if moments else ()),
             "profession__title",
             *titles,
-        ),
-    )
+        )
+    }
     for row in rows:
         facts = shown.get(row.person_id)
         if facts is None:

@@ -3,7 +3,7 @@ through ``permit_rules()``, with every change in the audit log; applicants are o
 date of birth (issue 14, point 15)."""
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -18,7 +18,6 @@ from permits.services import permit_issue
 from permits.validity import age_on
 from portal.core import clock
 from portal.notifications.models import Notification
-from portal.workspace import staff
 from tests.permits.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,21 +142,3 @@ def test_an_applicant_is_18_by_the_date_of_birth():
         assert not young_by_date.is_valid()  # turns 18 in 2026, but not yet
     with clock.frozen(date(2026, 3, 15)):
         assert PersonalForm({**base, "date_of_birth": "2008-03-15"}).is_valid()
-
-
-def test_the_employer_dashboard_uses_the_margin_staff_set():
-    row = staff.StaffRow(
-        sponsorship_id=1,
-        person_id=1,
-        name="Айгүл",
-        email="a@example.kz",
-        citizenship="DE",
-        permit_until=date(2026, 8, 1),
-        passport_expiry=date(2027, 2, 1),
-    )
-    on = date(2026, 3, 1)
-    kinds = staff.attention_of(row, on, timedelta(days=180))
-    assert "passport_before_permit" not in kinds  # 184 days after the permit
-    kinds = staff.attention_of(row, on, timedelta(days=200))
-    assert "passport_before_permit" in kinds
-    assert permit_rules().passport_margin == timedelta(days=180)

@@ -409,6 +409,9 @@ def _staff(employer, n, stays_each=0, start=0):
                 profession=profession,
                 passport_expiry=date(2031, 1, 1),
                 submitted_at=clock.now(),
+                # As permits.services keeps them: the newest application, with the permit.
+                is_latest=True,
+                holds_latest_permit=True,
             )
             for i, p in enumerate(people)
         ]

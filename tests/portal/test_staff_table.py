@@ -1,0 +1,119 @@
+"""The employer's staff table and needs-attention lists written by ``staff_table`` are the markup
+the template loop wrote (kept here as the reference), in kk, ru and en, for every kind of row."""
+
+import re
+from datetime import date
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from portal.workspace.staff import StaffRow
+
+REFERENCE_ROWS = Template(
+    """{% load i18n %}{% translate "submitted" as submitted_word %}{% translate "decided" as decided_word %}{% translate "valid until" as valid_until_word %}{% translate "End sponsorship" as end_label %}
+    {% for r in rows %}
+      <tr>
+        <td><a href="{{ r.person_url }}">{{ r.name }}</a><br><small class="text-body-secondary">{{ r.email }}</small></td>
+        <td>{{ r.citizenship_name }}</td>
+        <td>{{ r.profession|default:"—" }}</td>
+        <td>{% if r.app_status %}{{ r.app_number }}<br>{{ r.status_label }}<br><small>{% with submitted=r.submitted_on decided=r.decided_on %}{% if submitted %}{{ submitted_word }} {{ submitted|date:"SHORT_DATE_FORMAT" }}{% endif %}{% if decided %}, {{ decided_word }} {{ decided|date:"SHORT_DATE_FORMAT" }}{% endif %}{% endwith %}</small>{% else %}—{% endif %}</td>
+        <td>{% if r.permit_number %}{{ r.permit_number }}<br><small>{{ valid_until_word }} {{ r.permit_until|date:"SHORT_DATE_FORMAT" }}</small>{% else %}—{% endif %}</td>
+        <td>{{ r.passport_expiry|date:"SHORT_DATE_FORMAT"|default:"—" }}</td>
+        <td>{% if r.has_status %}{{ r.days_left }}{% else %}—{% endif %}</td>
+        <td>{{ r.must_leave_by|date:"SHORT_DATE_FORMAT"|default:"—" }}</td>
+        <td>{% if r.violations %}<span class="badge bg-danger">{{ r.violations }}</span>{% else %}0{% endif %}</td>
+        <td><form method="post" action="{{ r.end_url }}">{% csrf_token %}<button class="btn btn-sm btn-outline-danger">{{ end_label }}</button></form></td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+)
+REFERENCE_ITEMS = Template(
+    """{% for r in rows %}<li>{{ r.name }}{% if kind == "permit_expiring" %}: {{ r.permit_until|date:"DATE_FORMAT" }}{% elif kind == "passport_before_permit" %}: {{ r.passport_expiry|date:"DATE_FORMAT" }}{% elif kind == "must_leave" %}: {{ r.latest_exit_date|date:"DATE_FORMAT" }}{% elif kind == "violations" %}: {{ r.violations }}{% endif %}</li>{% endfor %}"""  # noqa: E501
+)
+TAG_ROWS = Template("{% load staff_table %}{% staff_table_rows rows %}")
+TAG_ITEMS = Template("{% load staff_table %}{% attention_items kind rows %}")
+
+
+def _rows():
+    base = {"person_url": "/stays/person/7/?a=1&b=2", "end_url": "/sponsorship/3/end/"}
+    return [
+        StaffRow(1, 7, "Ana <b>Lima</b> & \"Co\" 'x'", "ana@example.kz", "BR", **base),
+        StaffRow(
+            2,
+            8,
+            "Айгүл Серік",
+            "a@example.kz",
+            "",
+            app_number="RP-2026-000001",
+            app_status="submitted",
+            submitted_on=date(2026, 1, 5),
+            profession="Инженер <химик>",
+            has_status=True,
+            in_country=True,
+            days_left=1234,
+            latest_exit_date=date(2026, 12, 24),
+            violations=2,
+            **base,
+        ),
+        StaffRow(
+            3,
+            9,
+            "Hans",
+            "h@example.kz",
+            "DE",
+            app_number="RP-2026-000002",
+            app_status="approved",
+            submitted_on=date(2026, 1, 5),
+            decided_on=date(2026, 2, 28),
+            permit_number="KZ-RP-2026-0000002",
+            permit_until=date(2036, 2, 27),
+            passport_expiry=date(2031, 5, 1),
+            profession="Welder",
+            has_status=True,
+            in_country=False,
+            days_left=0,
+            latest_exit_date=date(2026, 3, 1),
+            **base,
+        ),
+        StaffRow(
+            4,
+            10,
+            "Wei",
+            "w@example.kz",
+            "CN",
+            app_number="RP-2026-000003",
+            app_status="draft",
+            decided_on=date(2026, 2, 1),
+            **base,
+        ),
+    ]
+
+
+def _same(html):
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_rows_are_the_templates(language):
+    context = {"rows": _rows(), "csrf_token": "tok&<en>"}
+    with translation.override(language):
+        expected = _same(REFERENCE_ROWS.render(Context(context)))
+        written = _same(TAG_ROWS.render(Context(context)))
+    assert written == expected
+    assert "&lt;b&gt;" in written and "<b>" not in written
+    assert 'value="tok&amp;&lt;en&gt;"' in written
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    "kind", ["permit_expiring", "passport_before_permit", "must_leave", "violations", "other"]
+)
+def test_the_attention_items_are_the_templates(language, kind):
+    rows = [r for r in _rows() if r.permit_until or r.latest_exit_date] + _rows()[:1]
+    for r in rows:
+        r.permit_until = r.permit_until or date(2027, 1, 9)
+        r.passport_expiry = r.passport_expiry or date(2027, 5, 3)
+        r.latest_exit_date = r.latest_exit_date or date(2026, 7, 1)
+    context = {"rows": rows, "kind": kind}
+    with translation.override(language):
+        assert TAG_ITEMS.render(Context(context)) == REFERENCE_ITEMS.render(Context(context))
