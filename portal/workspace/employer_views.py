@@ -264,8 +264,8 @@ STAFF_CSV_COLUMNS = [
 @employer_required
 def staff_csv(request: HttpRequest) -> HttpResponse:
     """The staff table (with the same filters and order) as CSV: ``staff.staff_rows``."""
-    table = staff.select(staff.staff_rows(request.user.employer, _today()), request.GET)
-    staff.complete(table.rows)
+    rows = staff.staff_rows(request.user.employer, _today(), shown=True)
+    table = staff.select(rows, request.GET)
 
     class Echo:
         def write(self, value: str) -> str:

@@ -51,7 +51,7 @@ def monthly_report(employer: Employer, month_param: str, today: date) -> Monthly
     month = parse_month(month_param, today)
     month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     report = MonthlyReport(employer=employer, month=month, month_end=month_end, generated_on=today)
-    report.rows = staff.complete(staff.staff_rows(employer, today))
+    report.rows = staff.staff_rows(employer, today, shown=True)
     people = Sponsorship.objects.filter(employer=employer, status=Sponsorship.Status.ACTIVE).values(
         "person_id"
     )

@@ -152,11 +152,14 @@ def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozens
 _SETS: dict[frozenset[str], frozenset[str]] = {}
 
 
-def staff_rows(employer: Employer, on: date, *, changes: bool = False) -> list[StaffRow]:
+def staff_rows(
+    employer: Employer, on: date, *, changes: bool = False, shown: bool = False
+) -> list[StaffRow]:
     """Every person ``employer`` actively sponsors, by name, with what the table filters, sorts
-    and judges: one query (and that of ``permit_rules``). ``complete`` adds what is shown of
-    the rows shown. ``changes`` adds ``updated_at`` (the API's "updated since"); the pages do
-    without it, which spares reading and parsing a moment per person."""
+    and judges: one query (and that of ``permit_rules``). ``shown`` adds, in the same query,
+    what is shown besides (what ``complete`` adds to the rows of a page). ``changes`` adds
+    ``updated_at`` (the API's "updated since"); the pages do without it, which spares reading
+    and parsing a moment per person."""
     began = Coalesce("accepted_at", "created_at")
     # One moment per row, worked out by the database (Greatest is NULL on SQLite if any is).
     changed = (
@@ -187,10 +190,32 @@ def staff_rows(employer: Employer, on: date, *, changes: bool = False) -> list[S
             f"{_STAY}latest_exit_date",
             f"{_STAY}violation_count",
             *changed,
+            *(_shown_columns("latest__", moments=False) if shown else ()),
         )
     )
-    rows = [
-        StaffRow(
+    margin = permit_rules().passport_margin
+    rows = []
+    for values in query:
+        (
+            pk,
+            person_id,
+            name,
+            email,
+            citizenship,
+            number,
+            status,
+            passport,
+            permit,
+            until,
+            revoked,
+            in_country,
+            used,
+            left,
+            exit_date,
+            violations,
+            *rest,
+        ) = values
+        row = StaffRow(
             sponsorship_id=pk,
             person_id=person_id,
             name=name,
@@ -208,74 +233,65 @@ def staff_rows(employer: Employer, on: date, *, changes: bool = False) -> list[S
             days_left=left,
             latest_exit_date=exit_date,
             violations=violations or 0,
-            updated_at=changed_at[0] if changes else None,
         )
-        for (
-            pk,
-            person_id,
-            name,
-            email,
-            citizenship,
-            number,
-            status,
-            passport,
-            permit,
-            until,
-            revoked,
-            in_country,
-            used,
-            left,
-            exit_date,
-            violations,
-            *changed_at,
-        ) in query
-    ]
-    margin = permit_rules().passport_margin
-    for row in rows:
+        if changes:
+            row.updated_at, *rest = rest
+        if shown:
+            _show(row, rest, moments=False)
         row.attention = attention_of(row, on, margin)
+        rows.append(row)
     return rows
 
 
-def complete(rows: list[StaffRow], *, moments: bool = False) -> list[StaffRow]:
-    """Give ``rows`` (of ``staff_rows``) what is shown besides: the days in Almaty their latest
-    application was submitted and decided, and its profession in the reader's language (or the
-    first fallback language that has a title, as modeltranslation reads it). One query.
-    ``moments`` adds the exact moments (the API's); the pages show days, which the database
-    works out (a date is cheap to read, a moment with its time zone is not)."""
-    if not rows:
-        return rows
+def _shown_columns(prefix: str, *, moments: bool) -> list[Any]:
+    """What is shown of an application besides its state (``_show`` reads them), from the
+    application at ``prefix``: the days in Almaty it was submitted and decided (worked out by
+    the database: a date is cheap to read, a moment with its time zone is not), the moments
+    themselves if ``moments``, and its profession's title in the reader's language and the
+    fallback languages (as modeltranslation reads it)."""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     order = [language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES]
-    titles = [f"profession__{build_localized_fieldname('title', c)}" for c in dict.fromkeys(order)]
+    titles = [build_localized_fieldname("title", code) for code in dict.fromkeys(order)]
     almaty = timezone.get_default_timezone()
+    return [
+        TruncDate(f"{prefix}submitted_at", tzinfo=almaty),
+        TruncDate(f"{prefix}decided_at", tzinfo=almaty),
+        f"{prefix}profession_id",
+        f"{prefix}profession_other",
+        *((f"{prefix}submitted_at", f"{prefix}decided_at") if moments else ()),
+        f"{prefix}profession__title",
+        *(f"{prefix}profession__{title}" for title in titles),
+    ]
+
+
+def _show(row: StaffRow, facts: Iterable[Any], *, moments: bool) -> None:
+    row.submitted_on, row.decided_on, row.profession_id, other, *rest = facts
+    if moments:
+        row.app_submitted, row.app_decided, *rest = rest
+    default, *localised = rest
+    row.profession_other = other or ""
+    if row.profession_id:
+        row.profession = next((t for t in localised if t), default)
+    else:
+        row.profession = row.profession_other
+
+
+def complete(rows: list[StaffRow], *, moments: bool = False) -> list[StaffRow]:
+    """Give ``rows`` (of ``staff_rows`` without ``shown``) what is shown of their newest
+    application besides its state (``_shown_columns``): one query. ``moments`` adds the exact
+    moments (the API's)."""
+    if not rows:
+        return rows
     shown = {
         person_id: facts
         for person_id, *facts in Application.objects.filter(
             applicant_id__in=[r.person_id for r in rows], is_latest=True
-        ).values_list(
-            "applicant_id",
-            TruncDate("submitted_at", tzinfo=almaty),
-            TruncDate("decided_at", tzinfo=almaty),
-            "profession_id",
-            "profession_other",
-            *(("submitted_at", "decided_at") if moments else ()),
-            "profession__title",
-            *titles,
-        )
+        ).values_list("applicant_id", *_shown_columns("", moments=moments))
     }
     for row in rows:
         facts = shown.get(row.person_id)
-        if facts is None:
-            continue
-        row.submitted_on, row.decided_on, row.profession_id, other, *rest = facts
-        if moments:
-            row.app_submitted, row.app_decided, *rest = rest
-        default, *localised = rest
-        row.profession_other = other or ""
-        if row.profession_id:
-            row.profession = next((t for t in localised if t), default)
-        else:
-            row.profession = row.profession_other
+        if facts is not None:
+            _show(row, facts, moments=moments)
     return rows
 
 

@@ -3,9 +3,10 @@ through the one query of ``staff.staff_rows``: each kind at its boundaries, on S
 PostgreSQL alike, against the rules as the domain states them; and that query's joins find each
 person's newest application and newest permit (``permits.services`` keeps the flags)."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from permits.models import Application, Permit, PermitRules, permit_rules
 from permits.services import application_create, permit_issue
@@ -142,3 +143,30 @@ def test_the_table_shows_the_newest_application_and_the_newest_permit(employer_u
         (second.pk, False, False),
         (third.pk, True, True),
     ]
+
+
+def test_the_shown_facts_read_in_the_same_query_are_those_complete_adds(employer_user):
+    """``staff_rows(shown=True)`` (the CSV, the report) and ``complete`` (a page of rows) give
+    the same days and profession titles, in each language."""
+    from dataclasses import asdict
+
+    from tests.permits.factories import listed_profession
+
+    employer = employer_user.employer
+    with_title = _person(employer, 1, ON + D(100), ON + D(900), None)
+    Application.objects.filter(applicant=with_title).update(
+        profession=listed_profession(),
+        submitted_at=datetime(2026, 1, 5, 23, 30, tzinfo=UTC),  # 6 January in Almaty
+        decided_at=datetime(2026, 2, 1, 10, 0, tzinfo=UTC),
+    )
+    typed = _person(employer, 2, None, ON + D(900), None)
+    Application.objects.filter(applicant=typed).update(profession_other="Промышленный альпинист")
+    _person(employer, 3, None, None, None)  # no application
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            read = [asdict(r) for r in staff.staff_rows(employer, ON, shown=True)]
+            added = [asdict(r) for r in staff.complete(staff.staff_rows(employer, ON))]
+            assert read == added
+    assert [r["submitted_on"] for r in read] == [date(2026, 1, 6), None, None]
+    assert read[1]["profession"] == "Промышленный альпинист"
+    assert read[0]["profession"]
