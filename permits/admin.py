@@ -257,8 +257,10 @@ class CitizenshipFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         codes = distinct_values(model_admin.get_queryset(request), "citizenship")
+        language = translation.get_language()
         return sorted(
-            ((c, country_name(c)) for c in codes if c), key=lambda pair: collation_key(pair[1])
+            ((c, country_name(c)) for c in codes if c),
+            key=lambda pair: collation_key(pair[1], language),
         )
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
