@@ -1,8 +1,10 @@
-"""The reviewer's queue writes its rows through ``portal.core.admin_rows``: the same markup as
-Django's own ``items_for_result``, cell for cell, in every language and with filters kept."""
+"""The reviewer's queue writes its rows through ``portal.core.admin_rows`` and its filters through
+``fast_list_filter``: the same markup as Django's own ``items_for_result`` and
+``admin/filter.html``, row for row and page for page, in every language and with filters kept."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -101,3 +103,35 @@ def test_moments_are_written_as_django_writes_them(language, format, zone):
                 formats.localize(local) if format is None else dateformat.format(local, format)
             )
             assert ours(moment) == expected
+
+
+def _page(client, query: dict[str, str], template: str | None, monkeypatch) -> str:
+    model_admin = admin.site._registry[Application]
+    if template is not None:
+        monkeypatch.setattr(model_admin, "change_list_template", template)
+    html = client.get(CHANGELIST, query).content.decode()
+    monkeypatch.undo()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"state": "all", "o": "-3", "citizenship": "TR"}, {"profession__sphere__id__exact": "1"}],
+    ids=["open", "filtered", "sphere"],
+)
+def test_the_queue_page_is_djangos_own_page(client, reviewer, language, query, monkeypatch):
+    """The whole page, rows and filters, as Django's own change list template writes it."""
+    _queue(reviewer)
+    client.force_login(reviewer)
+    with translation.override(language):
+        query = {**query}
+        if "profession__sphere__id__exact" in query:
+            sphere = Application.objects.exclude(profession=None).first().profession.sphere_id
+            query["profession__sphere__id__exact"] = str(sphere)
+        ours = _page(client, query, None, monkeypatch)
+        djangos = _page(client, query, "admin/change_list.html", monkeypatch)
+    assert 'id="changelist-filter"' in ours and "result_list" in ours
+    if "citizenship" in query:
+        assert 'class="selected"' in ours
+    assert ours == djangos
