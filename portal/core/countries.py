@@ -47,7 +47,13 @@ def collation_key(text: str, language: str | None = None) -> tuple[tuple[int, in
     Letters of the language's alphabet come in its order, Latin letters (accents ignored) after
     them, digits before all letters and spaces and punctuation first, as in a dictionary.
     """
-    alphabet = ALPHABETS.get((language or get_language() or "").split("-")[0], "")
+    return _collation_key(text, ALPHABETS.get((language or get_language() or "").split("-")[0], ""))
+
+
+@lru_cache(maxsize=4096)
+def _collation_key(text: str, alphabet: str) -> tuple[tuple[int, int], ...]:
+    # A function of its two strings alone; the texts sorted are country names, a fixed set,
+    # and the queue's citizenship filter sorts a few dozen of them on each page.
     key = []
     for char in text.casefold():
         rank = alphabet.find(char)
