@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.access import applicant_required, employer_required, role_of
+from portal.core.dates import day_writer
 
 from . import access, chart, csv_import, ical, services
 from .forms import CrossingForm, EarliestEntryForm, ImportForm, LongestStayForm
@@ -52,15 +52,16 @@ def _status_context(overview: services.Overview) -> dict[str, Any]:
     on = overview.on
     marked = _highlighted(overview)
     # Dates written and addresses reversed once per row here, not by a filter or tag for each
-    # use in the template (the same text).
+    # use in the template (the same text), with the date format worked out once per page.
     edit_url, delete_url = _url_pattern("stays:edit"), _url_pattern("stays:delete")
+    day = day_writer("DATE_FORMAT")
     context["rows"] = [
         {
             "crossing": c,
             "days": (min(c.exit or on, on) - c.entry).days + 1 if c.entry <= on else 0,
             "marked": c.pk in marked,
-            "entry": date_format(c.entry, "DATE_FORMAT"),
-            "exit": date_format(c.exit, "DATE_FORMAT") if c.exit else "",
+            "entry": day(c.entry),
+            "exit": day(c.exit),
             "edit_url": edit_url(c.pk),
             "delete_url": delete_url(c.pk),
         }
