@@ -93,7 +93,7 @@ def history(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The stay is recorded."))
             return redirect("stays:history")
     overview = services.person_overview(request.user)
-    feed = CalendarFeed.objects.filter(person=request.user).first()
+    token = CalendarFeed.objects.filter(person=request.user).values_list("token", flat=True).first()
     return render(
         request,
         "stays/history.html",
@@ -101,8 +101,8 @@ def history(request: HttpRequest) -> HttpResponse:
             **_status_context(overview),
             "form": form,
             "feed_url": (
-                request.build_absolute_uri(reverse("stays:calendar", args=[feed.token]))
-                if feed
+                request.build_absolute_uri(reverse("stays:calendar", args=[token]))
+                if token
                 else None
             ),
         },
