@@ -46,15 +46,24 @@ def _highlighted(overview: services.Overview) -> set[int]:
 
 
 def _status_context(overview: services.Overview) -> dict[str, Any]:
-    context: dict[str, Any] = {"overview": overview, "a": overview.assessment}
-    if overview.limits is not None:
-        context["chart"] = chart.build(services.window_series(overview), overview.limits.max_days)
+    a = overview.assessment
+    context: dict[str, Any] = {"overview": overview, "a": a}
     on = overview.on
-    marked = _highlighted(overview)
-    # Dates written and addresses reversed once per row here, not by a filter or tag for each
-    # use in the template (the same text), with the date format worked out once per page.
-    edit_url, delete_url = _url_pattern("stays:edit"), _url_pattern("stays:delete")
+    # Dates written and addresses reversed once here, not by a filter or tag for each use in
+    # the templates (the same text), with the date format worked out once per page.
     day = day_writer("DATE_FORMAT")
+    dates = {"on": day(on), "must_leave": day(a.latest_exit_date) if a else ""}
+    context["dates"] = dates
+    context["violations"] = (
+        [(v, day(v.first_day), day(v.last_day)) for v in a.violations] if a else []
+    )
+    if overview.limits is not None:
+        context["chart"] = c = chart.build(
+            services.window_series(overview), overview.limits.max_days
+        )
+        dates["chart_start"], dates["chart_end"] = day(c.start), day(c.end)
+    marked = _highlighted(overview)
+    edit_url, delete_url = _url_pattern("stays:edit"), _url_pattern("stays:delete")
     context["rows"] = [
         {
             "crossing": c,

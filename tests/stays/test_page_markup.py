@@ -11,8 +11,11 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from stays import chart
+from portal.core.dates import day_writer
+from stays import chart, services, views
 from stays.models import Crossing
+
+from .factories import history
 
 REFERENCE_CHART = Template(
     """{% load i18n l10n %}
@@ -48,6 +51,56 @@ REFERENCE_CHART = Template(
       </tbody>
     </table>
   </details>
+</section>"""  # noqa: E501
+)
+REFERENCE_STATUS = Template(
+    """{% load i18n %}
+<section class="card mb-4" aria-labelledby="status-h">
+<div class="card-body">
+  <h2 id="status-h" class="h4">{% if own %}{% translate "Your status today" %}{% else %}{% translate "Status today" %}{% endif %} <small class="text-body-secondary">({{ overview.on|date:"DATE_FORMAT" }})</small></h2>
+  {% include "stays/_regime.html" %}
+  {% if a %}
+  <dl class="row mb-0">
+    <dt class="col-sm-5">{% blocktranslate with window=overview.limits.window %}Days used in the last {{ window }} days{% endblocktranslate %}</dt>
+    <dd class="col-sm-7"><strong>{{ a.days_in_window }}</strong> / {{ overview.limits.max_days }}</dd>
+    <dt class="col-sm-5">{% translate "Days left in this period" %}</dt>
+    <dd class="col-sm-7"><strong>{{ a.days_remaining }}</strong>
+      <div class="form-text mt-0">{% translate "This is today's headroom, not the longest trip you can still make: older days leave the period while a trip goes on. Use the trip planner for that." %}</div></dd>
+    <dt class="col-sm-5">{% translate "In Kazakhstan today" %}</dt>
+    <dd class="col-sm-7">{% if a.in_country %}{% translate "Yes" %}{% else %}{% translate "No" %}{% endif %}</dd>
+    {% if a.latest_exit_date %}
+    <dt class="col-sm-5">{% translate "Must leave by" %}</dt>
+    <dd class="col-sm-7">
+      {% if a.latest_exit_date < overview.on %}
+        <strong class="text-danger">{{ a.latest_exit_date|date:"DATE_FORMAT" }}</strong> — {% translate "this date has passed: you are staying longer than allowed." %}
+      {% else %}
+        <strong>{{ a.latest_exit_date|date:"DATE_FORMAT" }}</strong>
+        {% with days=overview.days_to_leave %}({% blocktranslate count days=days %}{{ days }} day left{% plural %}{{ days }} days left{% endblocktranslate %}){% endwith %}
+      {% endif %}
+    </dd>
+    {% endif %}
+  </dl>
+  {% if a.violations %}
+  <div class="alert alert-danger mt-3 mb-0" role="alert">
+    <h3 class="h5">{% blocktranslate count n=a.violations|length %}{{ n }} violation of the stay limits{% plural %}{{ n }} violations of the stay limits{% endblocktranslate %}</h3>
+    {% translate "Rule broken" as rule_label %}{% translate "First day" as first_label %}{% translate "Last day" as last_label %}{% translate "Days over" as over_label %}
+    <table class="table table-sm mb-0 table-stack">
+      <thead><tr><th scope="col">{{ rule_label }}</th><th scope="col">{{ first_label }}</th><th scope="col">{{ last_label }}</th><th scope="col">{{ over_label }}</th></tr></thead>
+      <tbody>
+      {% for v in a.violations %}
+        <tr class="violation" data-kind="{{ v.kind }}"><td data-label="{{ rule_label }}">{% include "stays/_violation.html" %}</td><td data-label="{{ first_label }}">{{ v.first_day|date:"DATE_FORMAT" }}</td><td data-label="{{ last_label }}">{{ v.last_day|date:"DATE_FORMAT" }}</td><td data-label="{{ over_label }}">{{ v.days_over }}</td></tr>
+      {% endfor %}
+      </tbody>
+    </table>
+  </div>
+  {% elif overview.crossings %}
+  <p class="text-success mt-3 mb-0">{% translate "No violation in the recorded stays." %}</p>
+  {% endif %}
+  {% endif %}
+  {% if overview.record_problems %}
+  <div class="alert alert-warning mt-3 mb-0">{% translate "Some recorded stays overlap or repeat each other: please correct them, the figures above may be wrong." %}</div>
+  {% endif %}
+</div>
 </section>"""  # noqa: E501
 )
 REFERENCE_TABLE = Template(
@@ -98,8 +151,11 @@ def test_the_chart_is_the_templates(language):
     context = _chart_context()
     assert len(context["chart"].over) == 2 and any(m.over for m in context["chart"].months)
     with translation.override(language):
+        day = day_writer("DATE_FORMAT")
+        c = context["chart"]
+        dates = {"chart_start": day(c.start), "chart_end": day(c.end)}
         expected = _same(REFERENCE_CHART.render(Context(context)))
-        written = _same(render_to_string("stays/_chart.html", context))
+        written = _same(render_to_string("stays/_chart.html", {**context, "dates": dates}))
     assert written == expected
     # Two shaded runs; a label for each month, each count and the limit line.
     assert written.count('class="over"') == 2 and written.count("<text") == 11 + 4 + 1
@@ -152,3 +208,30 @@ def test_the_record_of_stays_is_the_templates(language, own, rows):
     if rows:
         assert "&lt;b&gt;" in written and "<b>" not in written
         assert ("?a=1&amp;b=2" in written) == own
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    "spans",
+    [
+        # Two violations (a single stay too long, then the rolling limit), and a stay under way
+        # past its must-leave-by date.
+        [("2025-01-01", "2025-02-15"), ("2025-02-20", "2025-04-10"), ("2025-04-20", None)],
+        # A stay under way with days left: the must-leave-by date to come.
+        [("2025-06-01", None)],
+        [("2025-03-01", "2025-03-05")],  # no violation
+        [],
+    ],
+    ids=["violations", "must-leave", "quiet", "none"],
+)
+def test_the_status_is_the_templates(applicant, today, seeded_rules, language, spans):
+    history(applicant, spans)
+    with translation.override(language):
+        overview = services.person_overview(applicant)
+        context = {**views._status_context(overview), "own": True}
+        expected = _same(REFERENCE_STATUS.render(Context(context)))
+        written = _same(render_to_string("stays/_status.html", context))
+    assert written == expected
+    if spans and spans[0][0] == "2025-01-01":
+        assert written.count('class="violation"') >= 2
