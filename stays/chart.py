@@ -59,7 +59,8 @@ class Chart:
 def build(series: Sequence[tuple[date, int]], limit: int) -> Chart:
     """Lay out ``series`` (one value per day, oldest first, not empty) with the ``limit`` line."""
     days = max(1, len(series) - 1)
-    highest = max((v for _, v in series), default=0)
+    values = [v for _, v in series]
+    highest = max(values, default=0)
     top_value = max(limit, highest) * 1.1 or 1
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -70,31 +71,30 @@ def build(series: Sequence[tuple[date, int]], limit: int) -> Chart:
     def y(v: int) -> float:
         return round(TOP + plot_h * (1 - v / top_value), 1)
 
-    values = [v for _, v in series]
     last = len(values) - 1
     # Only the days where the line turns: on the days between, it runs straight (the count
     # goes up or down by the same step, or stays), so the drawing is the same with fewer points.
-    points = " ".join(
-        f"{x(i)},{y(v)}"
-        for i, v in enumerate(values)
-        if i in (0, last) or v - values[i - 1] != values[i + 1] - v
-    )
+    turns = [i for i in range(1, last) if values[i] * 2 != values[i - 1] + values[i + 1]]
+    ends = [0, last] if last else [0]
+    points = " ".join(f"{x(i)},{y(values[i])}" for i in [ends[0], *turns, *ends[1:]])
     bottom = TOP + plot_h
     area = f"{LEFT},{bottom} {points} {x(len(series) - 1)},{bottom}"
     step = 30 if top_value > 100 else 15 if top_value > 40 else 5
     y_ticks = [Tick(y(v), v) for v in range(0, int(top_value) + 1, step)]
-    x_ticks = [
-        Tick(x(i), day) for i, (day, _) in enumerate(series) if day.day == 1 and 0 < i < days
-    ]
+    starts = _month_starts(series)
+    x_ticks = [Tick(x(i), series[i][0]) for i in starts if 0 < i < days]
     step_w = plot_w / days
     over: list[tuple[float, float]] = []  # (x, width) of each run of days over the limit
-    run_start: int | None = None
-    for i, (_, v) in enumerate([*series, (None, 0)]):
-        if v > limit and run_start is None:
-            run_start = i
-        elif v <= limit and run_start is not None:
-            over.append((round(x(run_start) - step_w / 2, 1), round((i - run_start) * step_w, 1)))
-            run_start = None
+    if highest > limit:
+        run_start: int | None = None
+        for i, v in enumerate([*values, 0]):
+            if v > limit and run_start is None:
+                run_start = i
+            elif v <= limit and run_start is not None:
+                over.append(
+                    (round(x(run_start) - step_w / 2, 1), round((i - run_start) * step_w, 1))
+                )
+                run_start = None
     return Chart(
         width=WIDTH,
         height=HEIGHT,
@@ -113,17 +113,33 @@ def build(series: Sequence[tuple[date, int]], limit: int) -> Chart:
         end=series[-1][0],
         today_value=series[-1][1],
         highest=highest,
-        months=_months(series, limit),
+        months=_months(series, values, [0, *starts], limit),
     )
 
 
-def _months(series: Sequence[tuple[date, int]], limit: int) -> list[MonthRow]:
+def _month_starts(series: Sequence[tuple[date, int]]) -> list[int]:
+    """The positions in ``series`` (one day after another) of the first day of each month, the
+    first day of the series left out: found month by month, not by looking at every day."""
+    first = series[0][0]
+    found = []
+    year, month = first.year, first.month
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        i = (date(year, month, 1) - first).days
+        if i >= len(series):
+            return found
+        found.append(i)
+
+
+def _months(
+    series: Sequence[tuple[date, int]], values: list[int], starts: list[int], limit: int
+) -> list[MonthRow]:
+    """Each month's highest value and the first day it was reached; ``starts`` are the
+    positions where the months begin (the first day of the series the first)."""
     rows: list[MonthRow] = []
-    for day, value in series:
-        month = day.replace(day=1)
-        if rows and rows[-1].month == month:
-            if value > rows[-1].highest:
-                rows[-1] = MonthRow(month, value, day, value > limit)
-        else:
-            rows.append(MonthRow(month, value, day, value > limit))
+    for a, b in zip(starts, [*starts[1:], len(values)], strict=True):
+        part = values[a:b]
+        highest = max(part)
+        day = series[a + part.index(highest)][0]
+        rows.append(MonthRow(day.replace(day=1), highest, day, highest > limit))
     return rows

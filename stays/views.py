@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.accounts.access import applicant_required, employer_required, role_of
+from portal.core.dates import day_writer
 
 from . import access, chart, csv_import, ical, services
 from .forms import CrossingForm, EarliestEntryForm, ImportForm, LongestStayForm
@@ -46,21 +46,31 @@ def _highlighted(overview: services.Overview) -> set[int]:
 
 
 def _status_context(overview: services.Overview) -> dict[str, Any]:
-    context: dict[str, Any] = {"overview": overview, "a": overview.assessment}
-    if overview.limits is not None:
-        context["chart"] = chart.build(services.window_series(overview), overview.limits.max_days)
+    a = overview.assessment
+    context: dict[str, Any] = {"overview": overview, "a": a}
     on = overview.on
+    # Dates written and addresses reversed once here, not by a filter or tag for each use in
+    # the templates (the same text), with the date format worked out once per page.
+    day = day_writer("DATE_FORMAT")
+    dates = {"on": day(on), "must_leave": day(a.latest_exit_date) if a else ""}
+    context["dates"] = dates
+    context["violations"] = (
+        [(v, day(v.first_day), day(v.last_day)) for v in a.violations] if a else []
+    )
+    if overview.limits is not None:
+        context["chart"] = c = chart.build(
+            services.window_series(overview), overview.limits.max_days
+        )
+        dates["chart_start"], dates["chart_end"] = day(c.start), day(c.end)
     marked = _highlighted(overview)
-    # Dates written and addresses reversed once per row here, not by a filter or tag for each
-    # use in the template (the same text).
     edit_url, delete_url = _url_pattern("stays:edit"), _url_pattern("stays:delete")
     context["rows"] = [
         {
             "crossing": c,
             "days": (min(c.exit or on, on) - c.entry).days + 1 if c.entry <= on else 0,
             "marked": c.pk in marked,
-            "entry": date_format(c.entry, "DATE_FORMAT"),
-            "exit": date_format(c.exit, "DATE_FORMAT") if c.exit else "",
+            "entry": day(c.entry),
+            "exit": day(c.exit),
             "edit_url": edit_url(c.pk),
             "delete_url": delete_url(c.pk),
         }
@@ -92,7 +102,7 @@ def history(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The stay is recorded."))
             return redirect("stays:history")
     overview = services.person_overview(request.user)
-    feed = CalendarFeed.objects.filter(person=request.user).first()
+    token = CalendarFeed.objects.filter(person=request.user).values_list("token", flat=True).first()
     return render(
         request,
         "stays/history.html",
@@ -100,8 +110,8 @@ def history(request: HttpRequest) -> HttpResponse:
             **_status_context(overview),
             "form": form,
             "feed_url": (
-                request.build_absolute_uri(reverse("stays:calendar", args=[feed.token]))
-                if feed
+                request.build_absolute_uri(reverse("stays:calendar", args=[token]))
+                if token
                 else None
             ),
         },

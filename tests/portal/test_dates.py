@@ -17,7 +17,7 @@ DAYS = [date(2025, 1, 1) + timedelta(days=n) for n in range(0, 731, 1)] + [
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 @pytest.mark.parametrize(
-    "name", ["SHORT_DATE_FORMAT", "DATE_FORMAT", "YEAR_MONTH_FORMAT", "MONTH_DAY_FORMAT"]
+    "name", ["SHORT_DATE_FORMAT", "DATE_FORMAT", "YEAR_MONTH_FORMAT", "MONTH_DAY_FORMAT", "M"]
 )
 def test_it_writes_every_day_as_the_date_filter(language, name):
     template = Template("{% for d in days %}{{ d|date:name }}|{% endfor %}")
@@ -40,3 +40,17 @@ def test_a_format_with_a_weekday_is_written_by_django(monkeypatch):
         expected = Template("{{ d|date:'SHORT_DATE_FORMAT' }}").render(Context({"d": day}))
         assert day_writer()(day) == expected
         assert expected.endswith("03.12.2026 ж.") and not expected.startswith("Thu")
+
+
+def test_braces_and_escaped_letters_are_written_as_they_are(monkeypatch):
+    from django.utils import formats
+
+    from portal.formats.kk import formats as kk
+
+    monkeypatch.setattr(kk, "DATE_FORMAT", r"{Y} \ж. {{j}} E \d\\")
+    monkeypatch.setattr(formats, "_format_cache", {})
+    day = date(2026, 12, 3)
+    with translation.override("kk"):
+        expected = Template("{{ d|date:'DATE_FORMAT' }}").render(Context({"d": day}))
+        assert day_writer("DATE_FORMAT")(day) == expected
+        assert expected.startswith("{2026} ж. {{3}} желтоқсан")

@@ -50,3 +50,52 @@ def test_its_table_gives_each_months_highest_value():
         (date(2025, 1, 1), 5, date(2025, 1, 1), False),
         (date(2025, 2, 1), 91, date(2025, 2, 1), True),
     ]
+
+
+def _day_by_day(series, limit):
+    """The chart's points, month labels, shaded runs and month rows read day by day (how
+    ``chart.build`` first found them), to compare with its month-by-month reading."""
+    c = chart.build(series, limit)
+    days = max(1, len(series) - 1)
+    values = [v for _, v in series]
+    last = len(values) - 1
+    turning = [
+        i for i, v in enumerate(values) if i in (0, last) or v - values[i - 1] != values[i + 1] - v
+    ]
+    ticks = [day for i, (day, _) in enumerate(series) if day.day == 1 and 0 < i < days]
+    runs, start = [], None
+    for i, v in enumerate([*values, 0]):
+        if v > limit and start is None:
+            start = i
+        elif v <= limit and start is not None:
+            runs.append((start, i))
+            start = None
+    rows = []
+    for day, value in series:
+        month = day.replace(day=1)
+        if rows and rows[-1].month == month:
+            if value > rows[-1].highest:
+                rows[-1] = chart.MonthRow(month, value, day, value > limit)
+        else:
+            rows.append(chart.MonthRow(month, value, day, value > limit))
+    return c, turning, ticks, runs, rows
+
+
+def test_the_month_by_month_reading_is_the_day_by_day_one():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        start = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1200))
+        value, values = rng.randrange(0, 100), []
+        for _ in range(rng.choice([1, 2, 3, 31, 59, 365, 366])):
+            step = rng.random()
+            value = max(0, value + (1 if step < 0.3 else -1 if step < 0.5 else 0))
+            value = rng.randrange(0, 120) if step > 0.98 else value
+            values.append(value)
+        limit = rng.choice([0, 30, 90])
+        c, turning, ticks, runs, rows = _day_by_day(series(values, start), limit)
+        assert len(c.points.split()) == len(turning)
+        assert [t.label for t in c.x_ticks] == ticks
+        assert len(c.over) == len(runs)
+        assert c.months == rows
