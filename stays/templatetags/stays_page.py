@@ -43,7 +43,8 @@ def chart_marks(chart: Chart) -> SafeString:
     month lines and labels (numbers as written with localization off, as SVG needs)."""
     month = day_writer("M")
     top, left, right, bottom = chart.plot_top, chart.plot_left, chart.plot_right, chart.plot_bottom
-    height = chart.limit_y
+    # From the top of the plot down to the limit line: the band the count is in when over it.
+    height = round(chart.limit_y - top, 1)
     out = [
         f'<rect x="{x}" y="{top}" width="{w}" height="{height}" fill="#f8d7da" class="over"/>'
         for x, w in chart.over

@@ -24,7 +24,7 @@ REFERENCE_CHART = Template(
   {% localize off %}<svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 {{ chart.width }} {{ chart.height }}" width="{{ chart.width }}" height="{{ chart.height }}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">
     <title id="chart-title">{% blocktranslate with window=overview.limits.window start=chart.start|date:"DATE_FORMAT" end=chart.end|date:"DATE_FORMAT" %}Days used in the rolling {{ window }}-day period from {{ start }} to {{ end }}{% endblocktranslate %}</title>
     <desc id="chart-desc">{% blocktranslate with max=overview.limits.max_days highest=chart.highest today=chart.today_value %}The limit is {{ max }} days. The highest count in the year was {{ highest }} days; today it is {{ today }} days. A table below gives the same figures by month.{% endblocktranslate %}</desc>
-    {% for over in chart.over %}<rect x="{{ over.0 }}" y="{{ chart.plot_top }}" width="{{ over.1 }}" height="{{ chart.limit_y }}" fill="#f8d7da" class="over"/>{% endfor %}
+    {% for over in chart.over %}<rect x="{{ over.0 }}" y="{{ chart.plot_top }}" width="{{ over.1 }}" height="{{ over_height }}" fill="#f8d7da" class="over"/>{% endfor %}
     {% for t in chart.y_ticks %}
       <line x1="{{ chart.plot_left }}" x2="{{ chart.plot_right }}" y1="{{ t.pos }}" y2="{{ t.pos }}" stroke="#dee2e6"/>
       <text x="{{ chart.plot_left|add:'-6' }}" y="{{ t.pos }}" text-anchor="end" dominant-baseline="middle" fill="#495057">{{ t.label }}</text>
@@ -154,11 +154,18 @@ def test_the_chart_is_the_templates(language):
         day = day_writer("DATE_FORMAT")
         c = context["chart"]
         dates = {"chart_start": day(c.start), "chart_end": day(c.end)}
-        expected = _same(REFERENCE_CHART.render(Context(context)))
+        band = {"over_height": round(c.limit_y - c.plot_top, 1)}
+        expected = _same(REFERENCE_CHART.render(Context({**context, **band})))
         written = _same(render_to_string("stays/_chart.html", {**context, "dates": dates}))
     assert written == expected
     # Two shaded runs; a label for each month, each count and the limit line.
     assert written.count('class="over"') == 2 and written.count("<text") == 11 + 4 + 1
+    # The shaded band of a run over the limit reaches from the top of the plot to the limit line.
+    limit_line = float(re.search(r'y1="([\d.]+)"[^>]*class="limit"', written).group(1))
+    for y, height in re.findall(
+        r'<rect[^>]* y="([\d.]+)"[^>]* height="([\d.]+)"[^>]*class="over"', written
+    ):
+        assert float(y) == c.plot_top and float(y) + float(height) == pytest.approx(limit_line)
 
 
 def _rows():
