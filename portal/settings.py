@@ -87,6 +87,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Every form's <input> widgets written in Python as Django's templates write them (three
+# templates per input otherwise); other widgets go through Django's templates.
+FORM_RENDERER = "portal.core.form_renderer.InputsInPython"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

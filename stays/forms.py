@@ -7,8 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.form_renderer import InputsInPython
-
 from .models import Crossing
 
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -22,9 +20,6 @@ class DateInput(forms.DateInput):
 
 
 class CrossingForm(forms.ModelForm):
-    # Its three inputs written in Python, not through three widget templates each.
-    default_renderer = InputsInPython
-
     class Meta:
         model = Crossing
         fields = ["entry", "exit", "note"]

@@ -7,7 +7,7 @@ page. ``InputsInPython`` writes the same markup from the same context (the widge
 ``get_context``, so values, formats and attributes are Django's) and hands every other template
 to Django. ``tests/portal/test_form_renderer.py`` compares both for each kind of input.
 
-A form uses it by naming it as its ``default_renderer``.
+Every form uses it: it is the project's ``FORM_RENDERER``.
 """
 
 from __future__ import annotations

@@ -58,5 +58,10 @@ def test_each_widget_is_written_as_djangos_templates_write_it(form_class, data):
     assert plain_form(python_form) == plain_form(django_form)
 
 
-def test_the_stay_form_uses_it():
-    assert isinstance(CrossingForm().renderer, InputsInPython)
+def test_every_form_uses_it():
+    from django import forms
+
+    from portal.workspace.forms import EmployerSignupForm
+
+    for form in (CrossingForm(), EmployerSignupForm(), forms.Form()):
+        assert isinstance(form.renderer, InputsInPython)
