@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -143,6 +144,10 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+# Application fields only ``permits.services`` writes (``Application.save``).
+_KEPT_ELSEWHERE = frozenset({"is_latest", "holds_latest_permit"})
+
+
 class Application(models.Model):
     """One person's application for a residence permit."""
 
@@ -264,6 +269,20 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number or str(_("Draft application"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a full save of a row already stored leaves ``is_latest`` and
+        ``holds_latest_permit`` alone. Only ``services`` moves them, with queries of their own,
+        and an instance read before they moved (a reviewer's change form while the applicant
+        starts a new application) must not write the old values back."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in deferred and f.name not in _KEPT_ELSEWHERE
+            ]
+        super().save(*args, **kwargs)
 
     # --- facts about this application ---
     def is_open(self) -> bool:

@@ -170,3 +170,27 @@ def test_the_shown_facts_read_in_the_same_query_are_those_complete_adds(employer
     assert [r["submitted_on"] for r in read] == [date(2026, 1, 6), None, None]
     assert read[1]["profession"] == "Промышленный альпинист"
     assert read[0]["profession"]
+
+
+def test_a_full_save_of_an_application_read_earlier_leaves_the_flags(employer_user):
+    """A reviewer's change form holds the approved case while the applicant starts a new one:
+    saving the notes must not write the old "newest" flag back (nor fail on the constraint)."""
+    person = _person(employer_user.employer, 1, None, None, None)
+    approved = application_create(
+        applicant=person, passport_expiry=date(2035, 1, 1), status="approved"
+    )
+    permit_issue(application=approved, on=date(2026, 1, 10))
+    stale = Application.objects.get(pk=approved.pk)
+    draft = application_create(applicant=person)
+    stale.notes = "Checked with the employer."
+    stale.save()
+    flags = dict(
+        (pk, (latest, held))
+        for pk, latest, held in Application.objects.values_list(
+            "pk", "is_latest", "holds_latest_permit"
+        )
+    )
+    assert flags == {approved.pk: (False, True), draft.pk: (True, False)}
+    assert Application.objects.get(pk=approved.pk).notes == "Checked with the employer."
+    [row] = staff.staff_rows(employer_user.employer, ON)
+    assert (row.app_number, row.permit_number) == (draft.number, approved.permit.number)
