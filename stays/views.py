@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portal.accounts.access import applicant_required, employer_required, role_of
 from portal.core.dates import day_writer
+from portal.core.links import url_pattern
 
 from . import access, chart, csv_import, ical, services
 from .forms import CrossingForm, EarliestEntryForm, ImportForm, LongestStayForm
@@ -63,7 +64,7 @@ def _status_context(overview: services.Overview) -> dict[str, Any]:
         )
         dates["chart_start"], dates["chart_end"] = day(c.start), day(c.end)
     marked = _highlighted(overview)
-    edit_url, delete_url = _url_pattern("stays:edit"), _url_pattern("stays:delete")
+    edit_url, delete_url = url_pattern("stays:edit"), url_pattern("stays:delete")
     context["rows"] = [
         {
             "crossing": c,
@@ -77,13 +78,6 @@ def _status_context(overview: services.Overview) -> dict[str, Any]:
         for c in overview.crossings
     ]
     return context
-
-
-def _url_pattern(name: str) -> Any:
-    """A function giving the URL named ``name`` for one integer argument, reversed once."""
-    marker = 987654321
-    template = reverse(name, args=[marker])
-    return lambda pk: template.replace(str(marker), str(int(pk)), 1)
 
 
 @applicant_required

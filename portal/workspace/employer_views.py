@@ -14,7 +14,6 @@ from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from portal.accounts.access import applicant_required, employer_required
 from portal.accounts.models import User
 from portal.core import csvsafe
 from portal.core.clock import today
+from portal.core.links import url_pattern
 from portal.organisations import employers
 from portal.organisations.models import ColleagueInvitation, Sponsorship
 from portal.workspace import reports, staff
@@ -46,8 +46,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     rows = staff.complete(list(page.object_list))
     summary = staff.overview(everyone)
     # Addresses worked out here once, not by a tag per row in the template.
-    person_url = _url_pattern("stays:person")
-    end_url = _url_pattern("portal:sponsorship_end")
+    person_url = url_pattern("stays:person")
+    end_url = url_pattern("portal:sponsorship_end")
     for row in rows:
         row.person_url = person_url(row.person_id)
         row.end_url = end_url(row.sponsorship_id)
@@ -100,13 +100,6 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
             ("", _("Violations")),
         ],
     }
-
-
-def _url_pattern(name: str) -> Any:
-    """A function giving the URL named ``name`` for one integer argument, reversed once."""
-    marker = 987654321
-    template = reverse(name, args=[marker])
-    return lambda pk: template.replace(str(marker), str(int(pk)), 1)
 
 
 def _status_choices() -> list[tuple[str, str]]:

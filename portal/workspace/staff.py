@@ -145,11 +145,7 @@ def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozens
             kinds.add("must_leave")
         if row.violations > 0:
             kinds.add("violations")
-    return _SETS.setdefault(frozenset(kinds), frozenset(kinds))
-
-
-# The few distinct sets of kinds, shared by the rows.
-_SETS: dict[frozenset[str], frozenset[str]] = {}
+    return frozenset(kinds)
 
 
 def staff_rows(
