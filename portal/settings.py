@@ -132,8 +132,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Short timeouts, and a Redis that is down or paused is a miss, never an error
     # (portal/core/cache.py). The cache holds only public catalogue pages: nothing of anyone's.
     CACHES["default"]["BACKEND"] = "portal.core.cache.FailSoftRedisCache"
-# Sessions live in the database: Redis down signs nobody out and stops no login.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database: Redis down signs nobody out and stops no login. Django's store,
+# with the read every signed-in request makes written once as a statement
+# (portal/accounts/sessions.py).
+SESSION_ENGINE = "portal.accounts.sessions"
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -31,6 +31,7 @@ from django.utils import translation
 
 from portal.accounts.models import User
 from portal.core import clock
+from portal.core.statements import Statement
 from portal.notifications import webhooks
 from portal.notifications.models import Notification
 
@@ -379,8 +380,16 @@ def purge_webhook_events() -> int:
 
 
 def unread_count(user: User) -> int:
-    """How many of the user's notifications are not read yet (shown beside the Inbox link)."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """How many of the user's notifications are not read yet (shown beside the Inbox link on
+    every page): ``Notification.objects.filter(recipient=user, read_at__isnull=True).count()``
+    as a fixed statement (``portal.core.statements``); ``tests/portal/test_reading.py``."""
+    row = _UNREAD.one([user.pk])
+    return int(row[0]) if row else 0
+
+
+_UNREAD = Statement(
+    "SELECT COUNT(*) FROM {n} WHERE {n.recipient} = %s AND {n.read_at} IS NULL", n=Notification
+)
 
 
 def mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:

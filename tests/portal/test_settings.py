@@ -85,7 +85,7 @@ def test_sessions_live_in_the_database_and_the_cache_fails_soft():
     )
     production = _manage("shell", "-v", "0", "-c", code, env=PRODUCTION).stdout.split()
     assert production == [
-        "django.contrib.sessions.backends.db",
+        "portal.accounts.sessions",
         "portal.core.cache.FailSoftRedisCache",
         "True",
     ]

@@ -1,0 +1,74 @@
+"""Fixed statements for the few reads that every signed-in request makes.
+
+Building a query through the ORM (the lookups, the joins, the compiler) costs several times
+running a small query on an index: measured with ``bench/probe.py``, about 0.4 ms against
+0.1 ms. For the reads made on every request (the session, the unread count, a staff member's
+permissions) that difference is a tenth of a page, so these few are written once as SQL.
+The names in them come from the models' own metadata, quoted by the database's backend, so a
+renamed column or table follows; the values are always parameters. Everything else goes through
+the ORM.
+
+    UNREAD = Statement(
+        "SELECT COUNT(*) FROM {n} WHERE {n.recipient} = %s AND {n.read_at} IS NULL",
+        n=Notification,
+    )
+    UNREAD.one([user.pk])  # -> (3,)
+
+``{n}`` is the model's table, ``{n.recipient}`` the column of its field ``recipient``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connections, models, router
+
+
+class _Names:
+    """A model's table (``str``) and its fields' columns (attributes), quoted."""
+
+    def __init__(self, model: type[models.Model], quote: Any) -> None:
+        self._table = quote(model._meta.db_table)
+        self.__dict__.update({f.name: quote(f.column) for f in model._meta.concrete_fields})
+
+    def __str__(self) -> str:
+        return self._table
+
+    def __getattr__(self, name: str) -> str:  # only for names that are not fields
+        raise AttributeError(f"{self._table} has no field {name!r}")
+
+
+class Statement:
+    """``sql`` with the tables and columns of ``models`` (named as in ``sql``) filled in for the
+    database the first of them is read from, once per kind of database."""
+
+    def __init__(self, sql: str, **models: type[models.Model]) -> None:
+        self.sql = sql
+        self.models = models
+        self._routed = next(iter(models.values()))
+        self._compiled: dict[str, str] = {}
+
+    def text(self, connection: Any) -> str:
+        text = self._compiled.get(connection.vendor)
+        if text is None:
+            quote = connection.ops.quote_name
+            names = {key: _Names(model, quote) for key, model in self.models.items()}
+            text = self._compiled[connection.vendor] = self.sql.format(**names)
+        return text
+
+    def connection(self) -> Any:
+        return connections[router.db_for_read(self._routed)]
+
+    def one(self, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        """The first row (None without one)."""
+        connection = self.connection()
+        with connection.cursor() as cursor:
+            cursor.execute(self.text(connection), params)
+            return cursor.fetchone()
+
+    def all(self, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        connection = self.connection()
+        with connection.cursor() as cursor:
+            cursor.execute(self.text(connection), params)
+            return cursor.fetchall()
