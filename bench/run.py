@@ -253,9 +253,11 @@ def _session_cookie(user: Any, *, verified: bool = False) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from portal.accounts import auth
+
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = auth.BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if verified:
         # Two-factor: the session of a reviewer who entered a TOTP code at login.

@@ -141,7 +141,7 @@ SESSION_ENGINE = "portal.accounts.sessions"
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "portal.accounts.auth.ThrottleBackend",  # refuses logins that portal/accounts/throttle.py locks
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.auth.AccountBackend",  # Django's ModelBackend, its reads as statements
 ]
 # Login throttling (portal/accounts/throttle.py), counted in the database: 5 failures for one
 # account from one address lock that pair; an address failing on 10 accounts is refused; after

@@ -1,17 +1,72 @@
-"""Logging in: the login throttle's place in Django's authentication.
+"""Logging in: the login throttle's place in Django's authentication, and the backend that
+signs people in.
 
 ``ThrottleBackend`` comes first in ``AUTHENTICATION_BACKENDS`` and refuses locked logins before
 any password is checked; the signal handlers count failures and forgive the owner's own.
+``AccountBackend`` is Django's ``ModelBackend`` (passwords, active users, groups and
+permissions) with the two reads a signed-in request makes as fixed statements
+(``portal.core.statements``): the person, and a staff member's permissions in one query
+instead of two that cost about 2 ms to build.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 
 from portal.accounts import throttle
+from portal.accounts.models import User
+from portal.core.statements import Statement
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The backend that signs people in (migration portal/0012 renamed the sessions made before it
+# had its own name: ``django.contrib.auth.backends.ModelBackend``).
+BACKEND = "portal.accounts.auth.AccountBackend"
+
+_USER = Statement(
+    "SELECT "
+    + ", ".join(f"{{u.{f.name}}}" for f in User._meta.concrete_fields)
+    + " FROM {u} WHERE {u.id} = %s",
+    u=User,
+)
+_PERMISSIONS = "SELECT {t.app_label}, {p.codename} FROM {p} JOIN {t} ON {t.id} = {p.content_type}"
+_ALL_PERMISSIONS = Statement(_PERMISSIONS, p=Permission, t=ContentType)
+_OWN_PERMISSIONS = Statement(
+    _PERMISSIONS + " WHERE {p.id} IN (SELECT {up.permission} FROM {up} WHERE {up.user} = %s)"
+    " OR {p.id} IN (SELECT {gp.permission} FROM {gp}"
+    " JOIN {ug} ON {ug.group} = {gp.group} WHERE {ug.user} = %s)",
+    p=Permission,
+    t=ContentType,
+    up=User.user_permissions.through,
+    ug=User.groups.through,
+    gp=Group.permissions.through,
+)
+
+
+class AccountBackend(ModelBackend):
+    """Django's ``ModelBackend``; ``get_user`` and ``get_all_permissions`` read the same rows in
+    one fixed statement each (``tests/portal/test_statements.py`` holds them to Django's)."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        connection = _USER.connection()
+        found = list(User.objects.raw(_USER.text(connection), [user_id]))
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            if user_obj.is_superuser:
+                rows = _ALL_PERMISSIONS.all([])
+            else:
+                rows = _OWN_PERMISSIONS.all([user_obj.pk, user_obj.pk])
+            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+        return user_obj._perm_cache
 
 
 class ThrottleBackend:

@@ -14,7 +14,8 @@ the ORM.
     )
     UNREAD.one([user.pk])  # -> (3,)
 
-``{n}`` is the model's table, ``{n.recipient}`` the column of its field ``recipient``.
+``{n}`` is the model's table, ``{n.recipient}`` the column of its field ``recipient`` (with the
+table's name, so that a statement can join tables).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from django.db import connections, models, router
 
 
 class _Names:
-    """A model's table (``str``) and its fields' columns (attributes), quoted."""
+    """A model's table (``str``) and its fields' columns (attributes, with the table), quoted."""
 
     def __init__(self, model: type[models.Model], quote: Any) -> None:
-        self._table = quote(model._meta.db_table)
-        self.__dict__.update({f.name: quote(f.column) for f in model._meta.concrete_fields})
+        table = self._table = quote(model._meta.db_table)
+        self.__dict__.update(
+            {f.name: f"{table}.{quote(f.column)}" for f in model._meta.concrete_fields}
+        )
 
     def __str__(self) -> str:
         return self._table

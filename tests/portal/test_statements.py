@@ -1,32 +1,42 @@
 """The fixed statements of every signed-in request (``portal.core.statements``) give what the
-ORM queries they stand for give: the session read, the unread count, staff permissions."""
+ORM queries they stand for give: the session read, the unread count, the person and their
+permissions (``portal.accounts.auth.AccountBackend``)."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
 
+from portal.accounts import auth
+from portal.accounts.auth import AccountBackend
+from portal.accounts.models import User
 from portal.accounts.sessions import SessionStore
 from portal.core import clock
 from portal.core.statements import Statement
 from portal.notifications import outbox
 from portal.notifications.models import Notification
-from tests.factories import UserFactory
+from tests.factories import EmployerUserFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_names_are_the_models_quoted_table_and_columns():
     statement = Statement("SELECT {s.session_data} FROM {s} WHERE {s.session_key} = %s", s=Session)
-    quote = connection.ops.quote_name
+    table = connection.ops.quote_name("django_session")
+    column = connection.ops.quote_name
     assert statement.text(connection) == (
-        f"SELECT {quote('session_data')} FROM {quote('django_session')} "
-        f"WHERE {quote('session_key')} = %s"
+        f"SELECT {table}.{column('session_data')} FROM {table} "
+        f"WHERE {table}.{column('session_key')} = %s"
     )
 
 
@@ -79,3 +89,73 @@ def test_the_unread_count_is_the_orms():
     expected = Notification.objects.filter(recipient=person, read_at__isnull=True).count()
     assert outbox.unread_count(person) == expected == 2
     assert outbox.unread_count(other) == 1
+
+
+# --- the person and their permissions (portal.accounts.auth.AccountBackend) ---
+
+
+def _people():
+    from portal.accounts.roles import GROUP_PERMISSIONS
+
+    groups = list(GROUP_PERMISSIONS)
+    reviewer = StaffFactory(groups=groups[:1])
+    both = StaffFactory(groups=groups)
+    direct = StaffFactory()
+    direct.user_permissions.add(Permission.objects.get(codename="view_permit"))
+    mixed = StaffFactory(groups=groups[-1:])
+    mixed.user_permissions.add(Permission.objects.get(codename="view_application"))
+    boss = StaffFactory(is_superuser=True)
+    gone = StaffFactory(groups=groups, is_active=False)
+    employer = EmployerUserFactory()
+    employer.last_login = clock.real_now()
+    employer.save()
+    return [reviewer, both, direct, mixed, boss, gone, employer, UserFactory()]
+
+
+def test_the_person_read_is_djangos():
+    ours, django = AccountBackend(), ModelBackend()
+    names = [f.attname for f in User._meta.concrete_fields]
+    for person in _people():
+        mine, theirs = ours.get_user(person.pk), django.get_user(person.pk)
+        if theirs is None:
+            assert mine is None and not person.is_active
+            continue
+        assert type(mine) is User
+        assert [getattr(mine, n) for n in names] == [getattr(theirs, n) for n in names]
+        assert mine.last_login is None or mine.last_login.tzinfo is not None
+    assert ours.get_user(10**9) is None
+
+
+def test_the_permissions_read_is_djangos():
+    ours, django = AccountBackend(), ModelBackend()
+    for person in _people():
+        fresh_a, fresh_b = User.objects.get(pk=person.pk), User.objects.get(pk=person.pk)
+        assert ours.get_all_permissions(fresh_a) == django.get_all_permissions(fresh_b)
+        assert ours.has_perm(fresh_a, "permits.change_application") == django.has_perm(
+            fresh_b, "permits.change_application"
+        )
+    assert ours.get_all_permissions(_people()[1]), "the groups grant something"
+
+
+def test_live_sessions_of_the_former_backend_stay_signed_in(client, settings):
+    migration = importlib.import_module(
+        "portal.accounts.migrations.0012_sessions_name_the_account_backend"
+    )
+    person = UserFactory()
+    client.force_login(person)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    store = DjangoStore(key)
+    data = store.load()
+    assert data[BACKEND_SESSION_KEY] == auth.BACKEND
+    data[BACKEND_SESSION_KEY] = migration.FORMER  # as a session made before the rename
+    Session.objects.filter(pk=key).update(session_data=store.encode(data))
+    inbox = reverse("portal:inbox")
+    assert client.get(inbox).status_code == 302  # Django no longer knows that backend
+
+    class Editor:
+        connection = connection
+
+    migration.forward(django_apps, Editor)
+    assert client.get(inbox).status_code == 200
+    migration.backward(django_apps, Editor)
+    assert DjangoStore(key).load()[BACKEND_SESSION_KEY] == migration.FORMER
