@@ -25,15 +25,30 @@ class Route(models.TextChoices):
     STANDARD = "standard", _("Standard (proof of solvency required)")
 
 
+def _required_on(route: str) -> str:
+    """The field of ``DocumentType`` that says whether ``route`` asks for the document."""
+    return "required_facilitated" if route == Route.FACILITATED else "required_standard"
+
+
 class DocumentTypeQuerySet(models.QuerySet["DocumentType"]):
     def for_route(self, route: str) -> DocumentTypeQuerySet:
         """Active document types required on ``route`` ("facilitated" or "standard")."""
-        field = "required_facilitated" if route == Route.FACILITATED else "required_standard"
-        return self.filter(is_active=True, **{field: True}).order_by("position", "pk")
+        return self.filter(is_active=True, **{_required_on(route): True}).order_by("position", "pk")
+
+    def by_route(self, routes: list[str]) -> dict[str, list[DocumentType]]:
+        """``for_route`` of each of ``routes``, in one query."""
+        wanted = models.Q()
+        for route in routes:
+            wanted |= models.Q(**{_required_on(route): True})
+        found = list(self.filter(wanted, is_active=True).order_by("position", "pk"))
+        return {
+            route: [kind for kind in found if getattr(kind, _required_on(route))]
+            for route in routes
+        }
 
     def offered_on(self, route: str) -> DocumentTypeQuerySet:
         """What an applicant on ``route`` may upload: its required types and optional ones."""
-        field = "required_facilitated" if route == Route.FACILITATED else "required_standard"
+        field = _required_on(route)
         optional = models.Q(required_facilitated=False, required_standard=False)
         return self.filter(optional | models.Q(**{field: True}), is_active=True).order_by(
             "position", "pk"

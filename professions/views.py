@@ -83,10 +83,11 @@ def _find(text: str) -> tuple[Profession | None, list[Profession], bool]:
 @catalogue_page
 def eligibility(request: HttpRequest) -> HttpResponse:
     form = EligibilityForm(request.GET or None)
+    documents = services.routes_documents([FACILITATED, STANDARD])
     context: dict[str, Any] = {
         "form": form,
-        "facilitated_documents": services.route_documents(FACILITATED),
-        "standard_documents": services.route_documents(STANDARD),
+        "facilitated_documents": documents[FACILITATED],
+        "standard_documents": documents[STANDARD],
     }
     if form.is_valid():
         profession = form.cleaned_data.get("profession")

@@ -52,6 +52,10 @@ def test_it_lists_the_documents_of_each_route(document_types):
     assert both in services.route_documents("facilitated")
     assert standard_only not in services.route_documents("facilitated")
     assert {both, standard_only} <= set(services.route_documents("standard"))
+    together = services.routes_documents(["facilitated", "standard"])
+    assert together == {
+        route: services.route_documents(route) for route in ("facilitated", "standard")
+    }
 
 
 def test_it_gives_open_data_only_for_professions_on_the_list(profession, withdrawn_profession):
