@@ -63,6 +63,11 @@ def _term_regex(term: str) -> str:
 
 
 class ProfessionQuerySet(models.QuerySet["Profession"]):
+    def for_table(self) -> ProfessionQuerySet:
+        """With its sphere, without what a table of professions never shows: the descriptions
+        in every language and the search column (the larger part of each row)."""
+        return self.select_related("sphere").defer("description", "search_text")
+
     def listed(self) -> ProfessionQuerySet:
         """Professions on the list now."""
         return self.filter(is_listed=True)

@@ -41,7 +41,7 @@ def apply_url(profession: Profession) -> str:
 @catalogue_page
 def profession_list(request: HttpRequest) -> HttpResponse:
     form = CatalogueSearchForm(request.GET or None)
-    professions = form.filter(Profession.objects.select_related("sphere").by_title())
+    professions = form.filter(Profession.objects.for_table().by_title())
     page = Paginator(professions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "professions/profession_list.html", {"form": form, "page": page})
 
@@ -61,9 +61,7 @@ def profession_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _find(text: str) -> tuple[Profession | None, list[Profession], bool]:
     """The one profession ``text`` names, or else the candidates (and whether there are more)."""
     found = list(
-        Profession.objects.select_related("sphere")
-        .search(text)
-        .by_title()[: ELIGIBILITY_MAX_MATCHES + 1]
+        Profession.objects.for_table().search(text).by_title()[: ELIGIBILITY_MAX_MATCHES + 1]
     )
     wanted = " ".join(text.split()).casefold()
     exact = [

@@ -11,3 +11,19 @@ def test_it_gives_what_reverse_gives(name):
     address = url_pattern(name)
     for pk in (1, 7, 98765432, 987654321, 9876543210):
         assert address(pk) == reverse(name, args=[pk])
+
+
+def test_the_row_url_tag_gives_what_the_url_tag_gives():
+    from django.template import Context, Template
+
+    rows = [1, 7, 98765432]
+    ours = Template(
+        "{% load links %}{% for pk in rows %}{% row_url 'professions:detail' pk %} "
+        "{% row_url 'stays:edit' pk %};{% endfor %}"
+    ).render(Context({"rows": rows}))
+    django = Template(
+        "{% for pk in rows %}{% url 'professions:detail' pk %} "
+        "{% url 'stays:edit' pk %};{% endfor %}"
+    ).render(Context({"rows": rows}))
+    assert ours == django
+    assert ours.count("/professions/") == 3
