@@ -64,6 +64,28 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     ]
     params = request.GET.copy()
     params.pop("page", None)
+    # The invitations sent and the requests to decide, in one query: only what is shown (the
+    # address invited; the name and address a person asking signed up with).
+    waiting: dict[str, list[Sponsorship]] = {
+        Sponsorship.Status.INVITED: [],
+        Sponsorship.Status.REQUESTED: [],
+    }
+    for sponsorship in (
+        Sponsorship.objects.filter(employer=employer, status__in=list(waiting))
+        .select_related("person")
+        .only(
+            "pk",
+            "status",
+            "email",
+            "created_at",
+            "employer_id",
+            "person__full_name",
+            "person__email",
+        )
+        .order_by("created_at", "pk")
+    ):
+        waiting[sponsorship.status].append(sponsorship)
+    waiting[Sponsorship.Status.INVITED].reverse()  # the newest invitation first
     return {
         **arrivals_dashboard.employer_summary(request.user, on),
         "employer": employer,
@@ -74,16 +96,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "counts": [(status, labels.get(status or "none", ""), n) for status, n in summary.counts],
         "attention": attention,
         "query_string": params.urlencode(),
-        "invitations": Sponsorship.objects.filter(
-            employer=employer, status=Sponsorship.Status.INVITED
-        ),
-        # Only what the decision needs: the name and address the person signed up with.
-        "requests": Sponsorship.objects.filter(
-            employer=employer, status=Sponsorship.Status.REQUESTED
-        )
-        .select_related("person")
-        .only("pk", "created_at", "employer_id", "person__full_name", "person__email")
-        .order_by("created_at", "pk"),
+        "invitations": waiting[Sponsorship.Status.INVITED],
+        "requests": waiting[Sponsorship.Status.REQUESTED],
         "invite_form": InviteForm(prefix="staff"),
         "colleague_form": InviteForm(prefix="colleague"),
         "pending_members": User.objects.filter(employer=employer, employer_confirmed=False),

@@ -620,3 +620,29 @@ def test_the_professionals_sponsorship_and_open_request_come_in_one_query(
         found, request = employers.sponsorship_and_request(applicant)
     assert found == active == employers.sponsor_of(applicant)
     assert request is not None and request.employer == second
+
+
+def test_the_dashboard_lists_invitations_newest_first_and_requests_oldest_first(
+    client, employer_user
+):
+    employer = employer_user.employer
+    start = clock.real_now() - timedelta(days=10)
+
+    def made(days, **fields):
+        row = Sponsorship.objects.create(employer=employer, **fields)
+        Sponsorship.objects.filter(pk=row.pk).update(created_at=start + timedelta(days=days))
+        return row
+
+    old_invite = made(1, email="old@example.kz", status=Sponsorship.Status.INVITED)
+    new_invite = made(3, email="new@example.kz", status=Sponsorship.Status.INVITED)
+    people = [UserFactory(full_name=name) for name in ("Әли Ерте", "Бек Кеш")]
+    early = made(2, person=people[0], email=people[0].email, status=Sponsorship.Status.REQUESTED)
+    late = made(4, person=people[1], email=people[1].email, status=Sponsorship.Status.REQUESTED)
+    made(5, email="ended@example.kz", status=Sponsorship.Status.ENDED)
+    client.force_login(employer_user)
+    page = client.get(DASHBOARD)
+    assert page.context["invitations"] == [new_invite, old_invite]
+    assert page.context["requests"] == [early, late]
+    html = page.content.decode()
+    assert html.index("new@example.kz") < html.index("old@example.kz")
+    assert html.index("Әли Ерте") < html.index("Бек Кеш") and "ended@example.kz" not in html
