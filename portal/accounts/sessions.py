@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 
+from portal.core.clock import real_now
 from portal.core.statements import Statement
 
 _READ = Statement(
@@ -25,7 +25,7 @@ class SessionStore(db.SessionStore):
         key = self.session_key  # None when the cookie does not hold a well-formed key
         row = None
         if key is not None:
-            now = _READ.connection().ops.adapt_datetimefield_value(timezone.now())
+            now = _READ.connection().ops.adapt_datetimefield_value(real_now())
             row = _READ.one([key, now])
         if row is None:
             self._session_key = None
