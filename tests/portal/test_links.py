@@ -27,3 +27,26 @@ def test_the_row_url_tag_gives_what_the_url_tag_gives():
     ).render(Context({"rows": rows}))
     assert ours == django
     assert ours.count("/professions/") == 3
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_fixed_url_tag_gives_what_the_url_tag_gives(language):
+    from django.template import Context, Template
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    names = ["portal:home", "portal:inbox", "login", "professions:eligibility", "admin:index"]
+    ours = Template("{% load links %}" + "".join(f"{{% fixed_url '{n}' %}} " for n in names))
+    django = Template("".join(f"{{% url '{n}' %}} " for n in names))
+    with translation.override(language):
+        for prefix in ("/", "/portal/", "/"):  # a site served under a prefix, and back
+            set_script_prefix(prefix)
+            try:
+                assert ours.render(Context()) == django.render(Context())
+            finally:
+                set_script_prefix("/")
+    set_script_prefix("/portal/")
+    try:
+        assert "/portal/" in ours.render(Context())
+    finally:
+        set_script_prefix("/")
