@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.core.clock import today
+from professions.models import unshown
 
 from .access import applications_for_applicant
 from .models import StatusChange
@@ -14,7 +15,11 @@ from .states import OPEN_STATUSES, Status
 def applicant_summary(user: Any) -> dict[str, Any]:
     """The person's applications with their expected decision dates: a fixed number of queries."""
     on = today()
-    applications = list(applications_for_applicant(user).select_related("profession", "permit"))
+    applications = list(
+        applications_for_applicant(user)
+        .select_related("profession", "permit")
+        .defer(*unshown("profession__"))
+    )
     for application in applications:
         application.expected = application.decision_due(on)
     return {

@@ -13,7 +13,7 @@ from portal.accounts.access import applicant_required
 from portal.core import uploads
 from portal.core.clock import today
 from portal.organisations.models import Sponsorship
-from professions.models import Profession
+from professions.models import Profession, unshown
 
 from . import access, services
 from .forms import STEP_FORMS, AnswerForm, DocumentForm, WithdrawForm
@@ -26,9 +26,9 @@ STEPS = list(Application.Step)
 
 def _own_application(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(
-        access.applications_for_applicant(request.user).select_related(
-            "profession__sphere", "employer"
-        ),
+        access.applications_for_applicant(request.user)
+        .select_related("profession__sphere", "employer")
+        .defer(*unshown("profession__")),
         pk=pk,
     )
 

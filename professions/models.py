@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
@@ -62,11 +63,18 @@ def _term_regex(term: str) -> str:
     return re.escape(term)
 
 
+def unshown(prefix: str = "") -> list[str]:
+    """What a table or a page that names a profession never shows of it, the larger part of
+    each row: the descriptions in every language and the search column. ``prefix``: the path
+    to the profession from another model ("profession__")."""
+    names = ["description", *(f"description_{code}" for code, _name in settings.LANGUAGES)]
+    return [f"{prefix}{name}" for name in (*names, "search_text")]
+
+
 class ProfessionQuerySet(models.QuerySet["Profession"]):
     def for_table(self) -> ProfessionQuerySet:
-        """With its sphere, without what a table of professions never shows: the descriptions
-        in every language and the search column (the larger part of each row)."""
-        return self.select_related("sphere").defer("description", "search_text")
+        """With its sphere, without what a table of professions never shows (``unshown``)."""
+        return self.select_related("sphere").defer(*unshown())
 
     def listed(self) -> ProfessionQuerySet:
         """Professions on the list now."""
