@@ -1,6 +1,7 @@
 """Where the time of each benchmark page goes: one request at a time, in this process.
 
     .venv/bin/python bench/probe.py [--repeat 5] [--pages a,b] [--explain]
+    .venv/bin/python bench/probe.py --instructions [--pages a,b]
 
 Uses the database and data of ``bench/run.py`` (run it once first) with the same production
 settings, through Django's test client, as the first person of each group of the benchmark's
@@ -9,6 +10,12 @@ cache): for each page, the median time of ``--repeat``
 requests, the number of queries, the time spent in SQL and the slowest statements
 (``--explain`` adds PostgreSQL's plan of the slowest one, ``--cprofile N`` the N functions with
 the most cumulative time).
+
+``--instructions`` counts, instead of timing, the machine instructions each request executes,
+under valgrind (``apt-get install valgrind``; about fifty times slower): a figure that does not
+move with the other processes of a shared machine or the hour, to compare two versions of the
+code. A page's milliseconds are roughly its instructions divided by what the machine executes
+in a millisecond (``ping`` and ``home`` give the scale).
 """
 
 from __future__ import annotations
@@ -33,7 +40,15 @@ def main() -> int:
         "--cprofile", type=int, default=0, help="also print the N costliest functions per page"
     )
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the instructions of each request under valgrind instead of timing it",
+    )
     args = parser.parse_args()
+    if args.instructions and not os.environ.get(_COUNTING):
+        return _count_instructions(args)
+    counting = bool(os.environ.get(_COUNTING))
 
     sys.path.insert(0, str(ROOT))
     from bench import run
@@ -77,6 +92,9 @@ def main() -> int:
                 name, value = pair.split("=", 1)
                 client.cookies[name] = value
         client.get(page.path, secure=True)  # warm: templates, translations, connections
+        if counting:
+            _counted(client, page.path, args.repeat, page.name)
+            continue
         times, cpu, captured = [], [], None
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
@@ -104,6 +122,67 @@ def main() -> int:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[0]["sql"])
                 print("\n".join("      " + row[0] for row in cursor.fetchall()))
     return 0
+
+
+_COUNTING = "BENCH_PROBE_COUNTING"
+
+
+def _count_instructions(args: argparse.Namespace) -> int:
+    """Run this script again under valgrind's callgrind; print instructions per request."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        print("--instructions needs valgrind: apt-get install valgrind", file=sys.stderr)
+        return 2
+    out = Path(tempfile.mkdtemp(prefix="probe-callgrind-"))
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--cache-sim=no",
+        f"--callgrind-out-file={out}/callgrind.out",
+        sys.executable,
+        __file__,
+        f"--repeat={args.repeat}",
+        f"--pages={args.pages}",
+    ]
+    print(f"under valgrind, {args.repeat} requests a page (minutes)...", flush=True)
+    done = subprocess.run(command, env={**os.environ, _COUNTING: "1"}, capture_output=True)
+    if done.returncode != 0:
+        print(done.stderr.decode()[-2000:], file=sys.stderr)
+        return done.returncode
+    print(f"{'page':28} {'M instructions a request':>26}")
+    for dump in sorted(out.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:])):
+        name, total = "", 0
+        for line in dump.read_text().splitlines():
+            if line.startswith("desc: Trigger:"):
+                name = line.split("dump ", 1)[-1].removeprefix("page ")
+            elif line.startswith("summary:"):
+                total = int(line.split()[1])
+        print(f"{name:28} {total / args.repeat / 1e6:26.2f}")
+    shutil.rmtree(out)
+    return 0
+
+
+def _counted(client: object, path: str, repeat: int, name: str) -> None:
+    """Under callgrind: zero the counts, make ``repeat`` requests, write the counts out."""
+    import re
+    import subprocess
+
+    def control(*arguments: str) -> None:
+        subprocess.run(
+            ["callgrind_control", *arguments, str(os.getpid())],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    control("--zero")
+    for _ in range(repeat):
+        response = client.get(path, secure=True)  # type: ignore[attr-defined]
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    control(f"--dump=page {re.sub(r'[^A-Za-z0-9 ~,.-]+', ' ', name).strip()}")
 
 
 def _cprofile(client: object, path: str, repeat: int, top: int, sort: str) -> None:
