@@ -61,6 +61,8 @@ def main() -> int:
     django.setup()
     import logging
 
+    import portal.wsgi  # noqa: F401  the web process as gunicorn starts it (the collector's settings)
+
     logging.disable(logging.INFO)  # the JSON request log would drown the figures
     from django.db import connection
     from django.test import Client
@@ -177,6 +179,9 @@ def _counted(client: object, path: str, repeat: int, name: str) -> None:
             stdout=subprocess.DEVNULL,
         )
 
+    import gc
+
+    gc.collect()  # the earlier pages' garbage is not this page's to collect
     control("--zero")
     for _ in range(repeat):
         response = client.get(path, secure=True)  # type: ignore[attr-defined]

@@ -97,3 +97,25 @@ def test_the_deploy_check_warns_when_broker_and_cache_share_a_server():
     assert "portal.W002" in result.stderr + result.stdout
     apart = _manage("check", "--deploy", env=PRODUCTION)
     assert "portal.W002" not in apart.stderr + apart.stdout
+
+
+def test_the_web_process_sets_the_project_aside_from_the_garbage_collector():
+    """portal/wsgi.py: the loaded project's objects frozen, the collector run less often."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"}
+    }
+    code = (
+        "import gc; before = gc.get_threshold(); import portal.wsgi; "
+        "print(before, gc.get_threshold(), gc.get_freeze_count() > 10_000)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split("\n")[0] == "(700, 10, 10) (10000, 10, 10) True", result.stderr
