@@ -23,9 +23,10 @@ from portal.accounts import throttle
 from portal.accounts.models import User
 from portal.core.statements import Statement
 
-# The backend that signs people in (migration portal/0012 renamed the sessions made before it
-# had its own name: ``django.contrib.auth.backends.ModelBackend``).
+# The backend that signs people in. Sessions made before it had its own name hold Django's; the
+# session store reads them as this one (``portal.accounts.sessions``), so nobody is signed out.
 BACKEND = "portal.accounts.auth.AccountBackend"
+FORMER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 _USER = Statement(
     "SELECT "

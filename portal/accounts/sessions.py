@@ -3,14 +3,22 @@ signed-in request makes as a fixed statement (``portal.core.statements``).
 
 Django's store builds ``Session.objects.get(session_key=key, expire_date__gt=now)`` through the
 ORM on every request. ``_READ`` is that query; everything else (saving, rotating, expiring,
-clearing) is Django's. ``tests/portal/test_sessions.py`` holds the two reads to the same answers.
+clearing) is Django's. ``tests/portal/test_statements.py`` holds the two reads to the same
+answers. A session made before the sign-in backend had its own name is read as naming it
+(``auth.FORMER_BACKEND``), whenever it was made: nobody is signed out by the change.
+
+The class keeps Django's name: the salt that signs every session is derived from it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 
+from portal.accounts.auth import BACKEND, FORMER_BACKEND
 from portal.core.clock import real_now
 from portal.core.statements import Statement
 
@@ -21,6 +29,12 @@ _READ = Statement(
 
 
 class SessionStore(db.SessionStore):
+    def load(self) -> dict[str, Any]:
+        data = super().load()
+        if data.get(BACKEND_SESSION_KEY) == FORMER_BACKEND:
+            data[BACKEND_SESSION_KEY] = BACKEND
+        return data
+
     def _get_session_from_db(self) -> Session | None:
         key = self.session_key  # None when the cookie does not hold a well-formed key
         row = None
