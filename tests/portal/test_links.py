@@ -50,3 +50,13 @@ def test_the_fixed_url_tag_gives_what_the_url_tag_gives(language):
         assert "/portal/" in ours.render(Context())
     finally:
         set_script_prefix("/")
+
+
+def test_the_fixed_url_tag_follows_a_changed_url_configuration(settings):
+    from django.template import Context, Template
+
+    page = Template("{% load links %}{% fixed_url 'portal:inbox' %}")
+    before = page.render(Context())
+    assert before == reverse("portal:inbox")
+    settings.ROOT_URLCONF = "tests.portal.moved_urls"
+    assert page.render(Context()) == "/moved" + before == reverse("portal:inbox")

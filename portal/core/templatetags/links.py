@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 
@@ -27,16 +30,21 @@ def row_url(context: Any, name: str, pk: int) -> str:
     return pattern(pk)
 
 
-_FIXED: dict[tuple[str, str | None, str, object], str] = {}
-
-
 @register.simple_tag
 def fixed_url(name: str) -> str:
     """``{% url name %}`` for an address without arguments (the navigation's): reversed once per
     name, language, script prefix and URL configuration, the four things it depends on, instead
     of on every page."""
-    key = (name, get_language(), get_script_prefix(), get_urlconf())
-    url = _FIXED.get(key)
-    if url is None:
-        url = _FIXED[key] = reverse(name)
-    return url
+    return _reversed(name, get_language(), get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=512)  # bounded: the script prefix comes from the server's environment
+def _reversed(name: str, language: str | None, prefix: str, urlconf: object) -> str:
+    return reverse(name)
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: object) -> None:
+    """A changed URL configuration (tests' ``override_settings``) reverses again."""
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
