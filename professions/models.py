@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
@@ -67,8 +66,11 @@ def unshown(prefix: str = "") -> list[str]:
     """What a table or a page that names a profession never shows of it, the larger part of
     each row: the descriptions in every language and the search column. ``prefix``: the path
     to the profession from another model ("profession__")."""
-    names = ["description", *(f"description_{code}" for code, _name in settings.LANGUAGES)]
-    return [f"{prefix}{name}" for name in (*names, "search_text")]
+    from modeltranslation.translator import translator  # registered once the apps are ready
+
+    translated = translator.get_options_for_model(Profession).all_fields["description"]
+    names = ["description", *sorted(field.name for field in translated), "search_text"]
+    return [f"{prefix}{name}" for name in names]
 
 
 class ProfessionQuerySet(models.QuerySet["Profession"]):

@@ -61,3 +61,13 @@ def test_it_lists_the_documents_of_each_route(document_types):
 def test_it_gives_open_data_only_for_professions_on_the_list(profession, withdrawn_profession):
     codes = {row["code"] for row in services.open_data_rows()}
     assert profession.code in codes and withdrawn_profession.code not in codes
+
+
+def test_what_tables_leave_out_are_the_professions_own_columns():
+    from professions.models import Profession, unshown
+
+    names = unshown()
+    assert {"description", "search_text"} <= set(names) and len(names) > 3
+    for name in names:
+        Profession._meta.get_field(name)  # each a real column, in every language registered
+    assert unshown("profession__") == [f"profession__{name}" for name in names]
