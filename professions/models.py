@@ -17,6 +17,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Collate, Concat, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
 FACILITATED = "facilitated"
 STANDARD = "standard"
@@ -66,8 +67,6 @@ def unshown(prefix: str = "") -> list[str]:
     """What a table or a page that names a profession never shows of it, the larger part of
     each row: the descriptions in every language and the search column. ``prefix``: the path
     to the profession from another model ("profession__")."""
-    from modeltranslation.translator import translator  # registered once the apps are ready
-
     translated = translator.get_options_for_model(Profession).all_fields["description"]
     names = ["description", *sorted(field.name for field in translated), "search_text"]
     return [f"{prefix}{name}" for name in names]
