@@ -1,9 +1,10 @@
 """Fixed statements for the few reads that every signed-in request makes.
 
 Building a query through the ORM (the lookups, the joins, the compiler) costs several times
-running a small query on an index: measured with ``bench/probe.py``, about 0.4 ms against
-0.1 ms. For the reads made on every request (the session, the unread count, a staff member's
-permissions) that difference is a tenth of a page, so these few are written once as SQL.
+running a small query on an index: measured in one process on the benchmark's database,
+about 0.5 ms against 0.12 ms for reading one user. For the reads made on every request (the
+session, the person, the unread count, a staff member's permissions) that difference is a tenth
+of a page, so these few are written once as SQL.
 The names in them come from the models' own metadata, quoted by the database's backend, so a
 renamed column or table follows; the values are always parameters. Everything else goes through
 the ORM.

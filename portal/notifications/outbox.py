@@ -382,7 +382,7 @@ def purge_webhook_events() -> int:
 def unread_count(user: User) -> int:
     """How many of the user's notifications are not read yet (shown beside the Inbox link on
     every page): ``Notification.objects.filter(recipient=user, read_at__isnull=True).count()``
-    as a fixed statement (``portal.core.statements``); ``tests/portal/test_reading.py``."""
+    as a fixed statement (``portal.core.statements``); ``tests/portal/test_statements.py``."""
     row = _UNREAD.one([user.pk])
     return int(row[0]) if row else 0
 
