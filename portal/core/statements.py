@@ -16,7 +16,9 @@ the ORM.
     UNREAD.one([user.pk])  # -> (3,)
 
 ``{n}`` is the model's table, ``{n.recipient}`` the column of its field ``recipient`` (with the
-table's name, so that a statement can join tables).
+table's name, so that a statement can join tables). A table joined twice is named by an alias:
+with ``latest=Alias(Application, "latest")``, ``{latest}`` is the table with its alias (for
+``FROM`` and ``JOIN``) and ``{latest.status}`` the column with the alias.
 """
 
 from __future__ import annotations
@@ -27,13 +29,26 @@ from typing import Any
 from django.db import connections, models, router
 
 
+class Alias:
+    """A model's table under another name in a statement (a table joined twice)."""
+
+    def __init__(self, model: type[models.Model], name: str) -> None:
+        self.model = model
+        self.name = name
+
+
 class _Names:
     """A model's table (``str``) and its fields' columns (attributes, with the table), quoted."""
 
-    def __init__(self, model: type[models.Model], quote: Any) -> None:
-        table = self._table = quote(model._meta.db_table)
+    def __init__(self, model: type[models.Model] | Alias, quote: Any) -> None:
+        if isinstance(model, Alias):
+            prefix = quote(model.name)
+            self._table = f"{quote(model.model._meta.db_table)} {prefix}"
+            model = model.model
+        else:
+            prefix = self._table = quote(model._meta.db_table)
         self.__dict__.update(
-            {f.name: f"{table}.{quote(f.column)}" for f in model._meta.concrete_fields}
+            {f.name: f"{prefix}.{quote(f.column)}" for f in model._meta.concrete_fields}
         )
 
     def __str__(self) -> str:
@@ -47,10 +62,11 @@ class Statement:
     """``sql`` with the tables and columns of ``models`` (named as in ``sql``) filled in for the
     database the first of them is read from, once per kind of database."""
 
-    def __init__(self, sql: str, **models: type[models.Model]) -> None:
+    def __init__(self, sql: str, **models: type[models.Model] | Alias) -> None:
         self.sql = sql
         self.models = models
-        self._routed = next(iter(models.values()))
+        first = next(iter(models.values()))
+        self._routed = first.model if isinstance(first, Alias) else first
         self._compiled: dict[str, str] = {}
 
     def text(self, connection: Any) -> str:
