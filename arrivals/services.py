@@ -176,11 +176,20 @@ class Due:
     """Open registrations of an organisation by urgency, on ``on``."""
 
     on: date
-    next_working_day: date
     overdue: list[ArrivalRegistration]
     today: list[ArrivalRegistration]
     tomorrow: list[ArrivalRegistration]
     later: list[ArrivalRegistration]
+    following: date | None = None  # ``next_working_day`` once it was needed
+
+    @property
+    def next_working_day(self) -> date:
+        """The first working day after ``on``: read from the calendar only when a deadline
+        after ``on`` is sorted or the day is shown, so a dashboard with nothing due later
+        makes no calendar query."""
+        if self.following is None:
+            self.following = calendar.next_working_day_after(self.on)
+        return self.following
 
     @property
     def urgent(self) -> int:
@@ -189,14 +198,13 @@ class Due:
 
 def due(registrations: Sequence[ArrivalRegistration], on: date) -> Due:
     """Split open registrations (the organisation's, from ``access``) by their deadline."""
-    following = calendar.next_working_day_after(on)
-    result = Due(on, following, [], [], [], [])
+    result = Due(on, [], [], [], [])
     for r in registrations:
         if r.deadline < on:
             result.overdue.append(r)
         elif r.deadline == on:
             result.today.append(r)
-        elif r.deadline <= following:
+        elif r.deadline <= result.next_working_day:
             result.tomorrow.append(r)
         else:
             result.later.append(r)

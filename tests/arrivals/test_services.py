@@ -222,3 +222,22 @@ class TestCost:
         )
         assert queries_for_one_more(date(2026, 6, 4)) == first
         assert ArrivalRegistration.objects.count() == 22
+
+
+class TestDue:
+    def test_the_calendar_is_read_only_for_a_deadline_after_today(self, sponsored, today):
+        """A dashboard with nothing due after today makes no calendar query; one deadline
+        later than today reads the calendar once, and the next working day follows it."""
+        on = date(2026, 6, 5)  # a Friday
+        with CaptureQueriesContext(connection) as queries:
+            nothing = services.due([], on)
+        assert (len(queries), nothing.urgent) == (0, 0)
+        stays_services.crossing_create(person=sponsored, entry=on, exit=None)
+        registration = ArrivalRegistration.objects.get()
+        assert registration.deadline > on
+        with CaptureQueriesContext(connection) as queries:
+            found = services.due([registration, registration], on)
+        assert len(queries) == 1
+        assert found.next_working_day == date(2026, 6, 8)  # Monday
+        assert found.later == [registration, registration]  # due on 10 June
+        assert len(queries) == 1
