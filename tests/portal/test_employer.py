@@ -14,7 +14,7 @@ from portal.core.clock import today
 from portal.notifications.models import Notification
 from portal.organisations import employers
 from portal.organisations.models import ColleagueInvitation, Sponsorship
-from portal.workspace import staff
+from portal.workspace import employer_views, staff
 from tests.factories import PASSWORD, EmployerFactory, UserFactory, sponsor, valid_bin
 from tests.permits.factories import ApplicationFactory
 
@@ -493,6 +493,21 @@ class TestDashboard:
         lines = content.decode("utf-8-sig").splitlines()
         assert lines[0].startswith("Name,E-mail,Citizenship")
         assert len(lines) == 5 and lines[1].startswith("Staff 00000,")
+
+    def test_the_csv_goes_out_in_blocks_not_row_by_row(self, client, employer_user, monkeypatch):
+        """The server writes each piece the view yields by itself: rows are given to it in
+        blocks of about ``CSV_BLOCK`` characters, and the blocks add up to the whole file."""
+        _staff(employer_user.employer, 30)
+        client.force_login(employer_user)
+        whole = list(client.get(reverse("portal:staff_csv")).streaming_content)
+        assert len(whole) == 1  # 30 rows are far less than a block
+        monkeypatch.setattr(employer_views, "CSV_BLOCK", 500)
+        pieces = list(client.get(reverse("portal:staff_csv")).streaming_content)
+        assert 3 < len(pieces) < 30
+        assert all(len(piece) >= 500 for piece in pieces[:-1])
+        assert b"".join(pieces) == whole[0]
+        lines = whole[0].decode("utf-8-sig").splitlines()
+        assert len(lines) == 31 and lines[-1].startswith("Staff 00029,")
 
     def test_the_csv_and_the_table_give_the_day_in_almaty(self, client, employer_user):
         person = UserFactory(email="night@example.kz", full_name="Night Owl")
