@@ -7,7 +7,7 @@ from django.db.models import ProtectedError
 from django.utils import translation
 
 from professions.models import Profession
-from tests.professions.factories import ProfessionFactory
+from tests.professions.factories import ProfessionFactory, build_professions
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,21 @@ def test_titles_come_in_each_languages_alphabetical_order():
             "Дәрігер",
             "Өндіріс технологы",  # after О, before П
         ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the order's indexes are PostgreSQL's (ICU)"
+)
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_page_of_the_catalogue_is_read_in_order_from_its_index(language, profession):
+    """``by_title`` orders by exactly the expression of migration 0007's index for the
+    language, so a page of the list is read from the index instead of sorting the catalogue
+    (the planner is told to avoid a full scan: the test's table is too small to need one)."""
+    Profession.objects.bulk_create(build_professions(300, profession.sphere))
+    with translation.override(language), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        page = Profession.objects.for_table().listed().by_title()[:20]
+        plan = page.explain()
+        assert f"Index Scan using profession_by_title_{language}" in plan, plan
+        assert "Sort" not in plan.replace("Sort Key", ""), plan
+        assert len(list(page)) == 20
