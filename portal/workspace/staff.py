@@ -212,7 +212,10 @@ _NONE: frozenset[str] = frozenset()
 
 # ``staff_rows``'s query without ``changes`` or ``shown`` (the dashboard's, on every visit), as a
 # fixed statement (``portal.core.statements``): the same joins as ``staffed()``, read in the
-# order of ``StaffRow.of_values``; built through the ORM it cost 1.8 ms a visit.
+# order of ``StaffRow.of_values``; built through the ORM it cost 1.8 ms a visit. The person's rows
+# are joined on the sponsorship's ``person`` (not on the user's key, as the ORM writes it): the
+# same rows, and PostgreSQL's planner then finds a third cheaper plan (the database's CPU time
+# at 32 people 2.1 -> 1.1 ms, at 1,000 people 7.8 -> 5.8 ms).
 # ``tests/portal/test_staff_attention.py`` holds it to the ORM's query.
 _FACTS_STATEMENT = Statement(
     "SELECT {s.id}, {s.person}, {u.full_name}, {u.email}, {u.citizenship},"
@@ -221,9 +224,9 @@ _FACTS_STATEMENT = Statement(
     " {st.in_country}, {st.days_in_window}, {st.days_remaining}, {st.latest_exit_date},"
     " {st.violation_count}"
     " FROM {s} LEFT JOIN {u} ON {u.id} = {s.person}"
-    " LEFT JOIN {st} ON {st.person} = {u.id}"
-    " LEFT JOIN {latest} ON {latest.applicant} = {u.id} AND {latest.is_latest} = %s"
-    " LEFT JOIN {held} ON {held.applicant} = {u.id} AND {held.holds_latest_permit} = %s"
+    " LEFT JOIN {st} ON {st.person} = {s.person}"
+    " LEFT JOIN {latest} ON {latest.applicant} = {s.person} AND {latest.is_latest} = %s"
+    " LEFT JOIN {held} ON {held.applicant} = {s.person} AND {held.holds_latest_permit} = %s"
     " LEFT JOIN {p} ON {p.application} = {held.id}"
     " WHERE {s.employer} = %s AND {s.status} = %s"
     " ORDER BY {u.full_name}, {s.id}",
