@@ -52,7 +52,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     for row in rows:
         row.person_url = person_url(row.person_id)
         row.end_url = end_url(row.sponsorship_id)
-    labels = dict(_status_choices())
+    status_choices = _status_choices()
+    labels = dict(status_choices)
     attention = [
         {
             "kind": kind,
@@ -99,10 +100,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "query_string": params.urlencode(),
         "invitations": waiting[Sponsorship.Status.INVITED],
         "requests": waiting[Sponsorship.Status.REQUESTED],
-        "invite_form": InviteForm(prefix="staff"),
-        "colleague_form": InviteForm(prefix="colleague"),
         "pending_members": User.objects.filter(employer=employer, employer_confirmed=False),
-        "status_choices": _status_choices(),
+        "status_choices": status_choices,
         "sort_columns": [
             ("name", _("Name")),
             ("citizenship", _("Citizenship")),
