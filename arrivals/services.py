@@ -8,7 +8,7 @@ corrected or deleted), so every path opens, moves or closes registrations the sa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -180,7 +180,8 @@ class Due:
     today: list[ArrivalRegistration]
     tomorrow: list[ArrivalRegistration]
     later: list[ArrivalRegistration]
-    following: date | None = None  # ``next_working_day`` once it was needed
+    # ``next_working_day`` once it was needed (a memo: not part of what a ``Due`` says).
+    following: date | None = field(default=None, compare=False, repr=False)
 
     @property
     def next_working_day(self) -> date:

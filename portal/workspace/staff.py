@@ -356,8 +356,9 @@ def _show(row: StaffRow, facts: Iterable[Any], *, moments: bool) -> None:
         row.profession = row.profession_other
 
 
-# What ``complete`` reads of the newest applications of a page of people (the ``{people}``
-# placeholders: one per person): their moments and their profession's title in every language.
+# What ``complete`` reads of the newest applications of a page of people (the ``PEOPLE``
+# placeholder: a parameter per person): their moments and their profession's title in every
+# language.
 _SHOWN_SQL = (
     "SELECT {a.applicant}, {a.submitted_at}, {a.decided_at}, {a.profession},"
     " {a.profession_other}, {pr.title}, "

@@ -2,7 +2,7 @@
 PostgreSQL, so a page of the list reads its twenty rows in order instead of sorting the whole
 catalogue by an ICU collation on every visit (3.5 ms of the database's time at 2,021
 professions; 0.2 ms with the index). Each index holds exactly the expression ``by_title`` orders
-by; ``tests/professions/test_catalogue_order.py`` checks that the planner uses it. SQLite, the
+by; ``tests/professions/test_models.py`` checks that the planner uses it. SQLite, the
 embedded default, orders its own way and has no ICU collations."""
 
 from django.db import migrations
