@@ -185,7 +185,7 @@ class StaffMemberOut(serializers.Serializer):
 
 
 def attention(row: StaffRow, registrations: list[ArrivalRegistration], on: Any) -> list[str]:
-    """The row's kinds of attention (``staff.attention_of``), and an arrival registration due
+    """The row's kinds of attention (``staff.Attention``), and an arrival registration due
     today or overdue."""
     kinds = sorted(row.attention)
     if any(r.deadline <= on for r in registrations):

@@ -1,4 +1,5 @@
-"""Fixed statements for the few reads that every signed-in request makes.
+"""Fixed statements for the few reads that every signed-in request makes, and the employer's
+staff table read on every visit of its dashboard.
 
 Building a query through the ORM (the lookups, the joins, the compiler) costs several times
 running a small query on an index: measured in one process on the benchmark's database,

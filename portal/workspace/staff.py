@@ -6,7 +6,7 @@ sponsorships joined to the person, their stored stay status, their newest applic
 their newest application with a permit (flags kept by ``permits.services``, so each join finds
 one row by an index instead of looking for the newest among many). Filtering, sorting,
 counting and the needs-attention rules then work on those rows in Python, each rule written
-once here (``attention_of``); an organisation sponsors at most a few thousand people, a few
+once here (``Attention``); an organisation sponsors at most a few thousand people, a few
 milliseconds of plain values. The dashboard's read is a fixed statement (``_FACTS_STATEMENT``)
 and each row is made from its values in one assignment (``StaffRow.of_values``): at a thousand
 people the ORM's query building and the dataclass's keyword ``__init__`` were a third of the
@@ -44,9 +44,9 @@ from portal.organisations.models import Employer, Sponsorship
 from stays.models import StayStatus
 
 ATTENTION_PERMIT_DAYS = 90
-# The languages a profession's title is kept in (modeltranslation's columns).
-LANGUAGES = list(AVAILABLE_LANGUAGES)
 ATTENTION_LEAVE_DAYS = 14
+# The languages a profession's title is kept in (modeltranslation's columns).
+TITLE_LANGUAGES = list(AVAILABLE_LANGUAGES)
 
 ATTENTION = {
     "permit_expiring": _("Permits that expire within 90 days"),
@@ -165,16 +165,11 @@ def staffed(employer: Employer) -> QuerySet[Sponsorship]:
     )
 
 
-def attention_of(row: StaffRow, on: date, passport_margin: timedelta) -> frozenset[str]:
-    """The kinds of ``ATTENTION`` a row falls under on ``on``: the one home of these rules.
-    ``passport_margin`` is that of ``permits.models.permit_rules()``. (As query expressions
-    they cost more to build through the ORM, about 2 ms a page, than they save: the rows are
-    read whole anyway.)"""
-    return _Attention(on, passport_margin).of(row)
-
-
-class _Attention:
-    """``attention_of`` for many rows on one day: the day's horizons worked out once."""
+class Attention:
+    """The kinds of ``ATTENTION`` a row falls under on ``on``: the one home of these rules, for
+    many rows on one day (the day's horizons worked out once). ``passport_margin`` is that of
+    ``permits.models.permit_rules()``. (As query expressions they cost more to build through the
+    ORM, about 2 ms a page, than they save: the rows are read whole anyway.)"""
 
     __slots__ = ("on", "margin", "permit_horizon", "leave_horizon")
 
@@ -237,26 +232,10 @@ _FACTS_STATEMENT = Statement(
     held=Alias(Application, "held"),
     p=Permit,
 )
-# The days among those facts, which SQLite gives as text.
-_DAYS = (7, 9, 10, 14)
 
 
 def _facts(employer: Employer) -> list[Any]:
-    connection = _FACTS_STATEMENT.connection()
-    rows: list[Any] = _FACTS_STATEMENT.all(
-        [True, True, employer.pk, Sponsorship.Status.ACTIVE.value]
-    )
-    if connection.vendor == "sqlite":
-        rows = [_with_days(values) for values in rows]
-    return rows
-
-
-def _with_days(values: Sequence[Any]) -> list[Any]:
-    values = list(values)
-    for index in _DAYS:
-        if isinstance(values[index], str):
-            values[index] = date.fromisoformat(values[index])
-    return values
+    return _FACTS_STATEMENT.all([True, True, employer.pk, Sponsorship.Status.ACTIVE.value])
 
 
 def staff_rows(
@@ -267,7 +246,7 @@ def staff_rows(
     what is shown besides (what ``complete`` adds to the rows of a page). ``changes`` adds
     ``updated_at`` (the API's "updated since"); the pages do without it, which spares reading
     and parsing a moment per person."""
-    rules = _Attention(on, permit_rules().passport_margin)
+    rules = Attention(on, permit_rules().passport_margin)
     of_values = StaffRow.of_values
     rows = []
     for values in _staff_query(employer, changes=changes, shown=shown):
@@ -362,7 +341,7 @@ def _show(row: StaffRow, facts: Iterable[Any], *, moments: bool) -> None:
 _SHOWN_SQL = (
     "SELECT {a.applicant}, {a.submitted_at}, {a.decided_at}, {a.profession},"
     " {a.profession_other}, {pr.title}, "
-    + ", ".join(f"{{pr.{build_localized_fieldname('title', code)}}}" for code in LANGUAGES)
+    + ", ".join(f"{{pr.{build_localized_fieldname('title', code)}}}" for code in TITLE_LANGUAGES)
     + " FROM {a} LEFT JOIN {pr} ON {pr.id} = {a.profession}"
     " WHERE {a.is_latest} = %s AND {a.applicant} IN (PEOPLE)"
 )
@@ -378,10 +357,8 @@ def _shown_statement(people: int) -> Statement:
     )
 
 
-def _moment(value: datetime | str | None) -> datetime | None:
-    """A stored moment, aware (SQLite gives it in UTC without the zone, as text or naive)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+def _moment(value: datetime | None) -> datetime | None:
+    """A stored moment, aware (SQLite gives it in UTC without the zone)."""
     if value is not None and value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value
@@ -396,9 +373,9 @@ def complete(rows: list[StaffRow], *, moments: bool = False) -> list[StaffRow]:
         return rows
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     order = [
-        LANGUAGES.index(code)
+        TITLE_LANGUAGES.index(code)
         for code in dict.fromkeys([language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES])
-        if code in LANGUAGES
+        if code in TITLE_LANGUAGES
     ]
     almaty = timezone.get_default_timezone()
     people = list(dict.fromkeys(r.person_id for r in rows))

@@ -1,4 +1,4 @@
-"""The needs-attention rules of the employer's staff table (``staff.attention_of``), read
+"""The needs-attention rules of the employer's staff table (``staff.Attention``), read
 through the one query of ``staff.staff_rows``: each kind at its boundaries, on SQLite and
 PostgreSQL alike, against the rules as the domain states them; and that query's joins find each
 person's newest application and newest permit (``permits.services`` keeps the flags)."""
