@@ -12,13 +12,7 @@ from . import access, services
 
 def employer_summary(user: Any, on: date) -> dict[str, Any]:
     """Open registrations by urgency for ``templates/arrivals/_dashboard_employer.html``."""
-    open_rows = (
-        access.organisation_registrations(user)
-        .filter(state=services.State.OPEN)
-        .select_related("person")
-        .order_by("deadline", "pk")
-    )
-    return {"arrivals_due": services.due(list(open_rows), on)}
+    return {"arrivals_due": services.due(access.organisation_open(user), on)}
 
 
 def applicant_summary(user: Any) -> dict[str, Any]:

@@ -127,7 +127,10 @@ class PermitRules(models.Model):
 
 def permit_rules() -> PermitRules:
     """The permit rules in force (one query): the row staff keep, or the defaults if it is gone."""
-    return PermitRules.objects.filter(pk=1).first() or PermitRules(pk=1)
+    try:
+        return PermitRules.objects.get(pk=1)  # no ordering to build, as ``first()`` would
+    except PermitRules.DoesNotExist:
+        return PermitRules(pk=1)
 
 
 def passport_problem(expiry: date | None, on: date, *, margin_days: int) -> str | None:

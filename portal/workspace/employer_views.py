@@ -100,7 +100,9 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "query_string": params.urlencode(),
         "invitations": waiting[Sponsorship.Status.INVITED],
         "requests": waiting[Sponsorship.Status.REQUESTED],
-        "pending_members": User.objects.filter(employer=employer, employer_confirmed=False),
+        "pending_members": User.objects.filter(employer=employer, employer_confirmed=False).only(
+            "pk", "full_name", "email"
+        ),
         "status_choices": status_choices,
         "sort_columns": [
             ("name", _("Name")),

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -248,17 +249,18 @@ def staff_rows(
     and parsing a moment per person."""
     rules = Attention(on, permit_rules().passport_margin)
     of_values = StaffRow.of_values
-    rows = []
-    for values in _staff_query(employer, changes=changes, shown=shown):
-        row = of_values(values)
-        if changes or shown:
-            rest = values[_FACTS:]
+    values = list(_staff_query(employer, changes=changes, shown=shown))
+    rows = [of_values(v) for v in values]
+    if changes or shown:
+        for row, v in zip(rows, values, strict=True):
+            rest = v[_FACTS:]
             if changes:
                 row.updated_at, *rest = rest
             if shown:
                 _show(row, rest, moments=False)
-        row.attention = rules.of(row)
-        rows.append(row)
+    judge = rules.of
+    for row in rows:
+        row.attention = judge(row)
     return rows
 
 
@@ -472,8 +474,16 @@ def select(rows: list[StaffRow], params: Mapping[str, str]) -> StaffTable:
     if key not in SORTS:
         key, descending = "name", False
     value = SORTS[key]
-    # Rows come by name; sorting is stable, so equal values stay in name order.
-    present = [r for r in rows if value(r) is not None]
-    missing = [r for r in rows if value(r) is None]
-    present.sort(key=value, reverse=descending)
-    return StaffTable(rows=present + missing, sort=key, descending=descending, filters=filters)
+    # Rows come by name; sorting is stable, so equal values stay in name order. Each row's
+    # value is read once.
+    present, missing = [], []
+    for r in rows:
+        v = value(r)
+        if v is None:
+            missing.append(r)
+        else:
+            present.append((v, r))
+    present.sort(key=itemgetter(0), reverse=descending)
+    ordered = [r for _, r in present]
+    ordered += missing
+    return StaffTable(rows=ordered, sort=key, descending=descending, filters=filters)

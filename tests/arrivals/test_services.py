@@ -205,6 +205,54 @@ class TestSponsorshipEnds:
         assert access.organisation_registrations(other_employer_user).count() == 1
 
 
+class TestDashboardRead:
+    """``access.organisation_open`` (a fixed statement) reads what the ORM's
+    ``organisation_registrations(...).filter(state=OPEN)`` reads, in deadline order."""
+
+    def _orm(self, user):
+        return [
+            (r.pk, r.arrival, r.deadline, r.person_id, r.person.full_name, r.person.email)
+            for r in access.organisation_registrations(user)
+            .filter(state="open")
+            .select_related("person")
+            .order_by("deadline", "pk")
+        ]
+
+    def _read(self, user):
+        return [
+            (r.pk, r.arrival, r.deadline, r.person_id, r.person.full_name, r.person.email)
+            for r in access.organisation_open(user)
+        ]
+
+    def test_the_same_rows_as_the_queryset(
+        self, sponsored, employer_user, other_employer_user, today
+    ):
+        for entry in (date(2026, 6, 8), date(2026, 5, 4), date(2026, 6, 1)):
+            stays_services.crossing_create(
+                person=sponsored, entry=entry, exit=entry + timedelta(days=2)
+            )
+        made = ArrivalRegistration.objects.get(arrival=date(2026, 6, 1))
+        services.registration_record_made(
+            registration=made, made_on=TODAY, reference="R-1", by=employer_user
+        )
+        read = self._read(employer_user)
+        assert read == self._orm(employer_user)
+        assert [r[1] for r in read] == [date(2026, 5, 4), date(2026, 6, 8)]  # not the one made
+        assert read[0][4:] == (sponsored.full_name, sponsored.email)
+        # The rows are what the template reads; nothing else of the person was loaded.
+        [first, _] = access.organisation_open(employer_user)
+        assert first.person.get_deferred_fields() >= {"password"}
+        # Another organisation, the person and a visitor see none of them.
+        assert self._read(other_employer_user) == self._orm(other_employer_user) == []
+        assert access.organisation_open(sponsored) == []
+
+    def test_an_ended_sponsorship_leaves_it(self, sponsored, employer_user, today):
+        stays_services.crossing_create(person=sponsored, entry=date(2026, 6, 5), exit=None)
+        assert len(self._read(employer_user)) == 1
+        sponsorship_end(sponsorship=sponsored.sponsorships.get(), by=sponsored)
+        assert self._read(employer_user) == self._orm(employer_user) == []
+
+
 class TestCost:
     def test_the_hook_costs_the_same_for_a_long_history(self, sponsored, today):
         def queries_for_one_more(entry: date) -> int:

@@ -2,12 +2,13 @@
 the template loop wrote (kept here as the reference), in kk, ru and en, for every kind of row."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from portal.organisations.models import Sponsorship
 from portal.workspace.staff import StaffRow
 
 REFERENCE_ROWS = Template(
@@ -117,3 +118,30 @@ def test_the_attention_items_are_the_templates(language, kind):
     context = {"rows": rows, "kind": kind}
     with translation.override(language):
         assert TAG_ITEMS.render(Context(context)) == REFERENCE_ITEMS.render(Context(context))
+
+
+REFERENCE_INVITATIONS = Template(
+    """{% load i18n %}{% for inv in invitations %}<li>{{ inv.email }} · {% translate "invited" %} {{ inv.created_at|date:"SHORT_DATE_FORMAT" }} <form class="d-inline" method="post" action="{% url 'portal:sponsorship_end' inv.pk %}">{% csrf_token %}<button class="btn btn-link btn-sm p-0">{% translate "Withdraw" %}</button></form></li>{% endfor %}"""  # noqa: E501
+)
+TAG_INVITATIONS = Template("{% load staff_table %}{% invitation_items invitations %}")
+
+
+@pytest.mark.filterwarnings("ignore:Calling format_html:DeprecationWarning")
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("token", ["tok&<en>", "NOTPROVIDED", ""])
+def test_the_invitations_are_the_templates(language, token):
+    invitations = [
+        Sponsorship(
+            pk=5, email="o'neil+<x>@example.kz", created_at=datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
+        ),
+        # 20:30 UTC on 31 December is 1 January in Almaty: the day is Almaty's.
+        Sponsorship(
+            pk=61, email="a@example.kz", created_at=datetime(2025, 12, 31, 20, 30, tzinfo=UTC)
+        ),
+    ]
+    context = {"invitations": invitations, "csrf_token": token}
+    with translation.override(language):
+        written = TAG_INVITATIONS.render(Context(context))
+        assert written == REFERENCE_INVITATIONS.render(Context(context))
+    assert "<x>" not in written
+    assert "31.12.2025" not in written and "12/31/2025" not in written

@@ -16,13 +16,23 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
 from portal.core.dates import day_writer
+from portal.core.links import url_pattern
 
 register = template.Library()
 
 DASH = "—"
+
+
+def _csrf_input(context: Any) -> str:
+    """What ``{% csrf_token %}`` writes, once for a list of forms."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
 @register.simple_tag(takes_context=True)
@@ -33,11 +43,7 @@ def staff_table_rows(context: Any, rows: Iterable[Any]) -> SafeString:
     decided_word = escape(gettext("decided"))
     valid_until_word = escape(gettext("valid until"))
     end_label = escape(gettext("End sponsorship"))
-    csrf = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(context["csrf_token"])}">'
-        if context.get("csrf_token")
-        else ""
-    )
+    csrf = _csrf_input(context)
     out = []
     for r in rows:
         if r.app_status:
@@ -98,5 +104,25 @@ def attention_items(kind: str, rows: Iterable[Any]) -> SafeString:
     shown = _SHOWN.get(kind)
     items = [
         f"<li>{escape(r.name)}{': ' + escape(shown(r, long)) if shown else ''}</li>" for r in rows
+    ]
+    return mark_safe("".join(items))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag(takes_context=True)
+def invitation_items(context: Any, invitations: Iterable[Any]) -> SafeString:
+    """The ``<li>`` of each invitation sent (a ``Sponsorship`` with its ``email`` and
+    ``created_at``): the address, the day it was sent in Almaty, and the form that withdraws it.
+    In the template each cost a lookup, a translation, a URL and a date filter, about a twentieth
+    of the dashboard for a dozen invitations."""
+    short = day_writer("SHORT_DATE_FORMAT")
+    invited = escape(gettext("invited"))
+    withdraw = escape(gettext("Withdraw"))
+    end_url = url_pattern("portal:sponsorship_end")
+    csrf = _csrf_input(context)
+    items = [
+        f"<li>{escape(inv.email)} · {invited} {short(localtime(inv.created_at).date())} "
+        f'<form class="d-inline" method="post" action="{escape(end_url(inv.pk))}">{csrf}'
+        f'<button class="btn btn-link btn-sm p-0">{withdraw}</button></form></li>'
+        for inv in invitations
     ]
     return mark_safe("".join(items))  # noqa: S308 (every value escaped above)
