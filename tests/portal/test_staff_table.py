@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from portal.organisations.models import Sponsorship
+from portal.workspace import staff
 from portal.workspace.staff import StaffRow
 
 REFERENCE_ROWS = Template(
@@ -145,3 +146,43 @@ def test_the_invitations_are_the_templates(language, token):
         assert written == REFERENCE_INVITATIONS.render(Context(context))
     assert "<x>" not in written
     assert "31.12.2025" not in written and "12/31/2025" not in written
+
+
+REFERENCE_HEAD = Template(
+    """{% for key, label in sort_columns %}<th scope="col"{% if table.sort == key %} aria-sort="{% if table.descending %}descending{% else %}ascending{% endif %}"{% endif %}>{% if key %}<a href="?{% for k, v in table.filters.items %}{{ k }}={{ v|urlencode }}&amp;{% endfor %}sort={% if table.sort == key and not table.descending %}-{% endif %}{{ key }}">{{ label }}{% if table.sort == key %} {% if table.descending %}▼{% else %}▲{% endif %}{% endif %}</a>{% else %}{{ label }}{% endif %}</th>{% endfor %}"""  # noqa: E501
+)
+TAG_HEAD = Template("{% load staff_table %}{% staff_table_head table sort_columns %}")
+REFERENCE_OPTIONS = Template(
+    """{% for value, label in choices %}<option value="{{ value }}"{% if selected == value %} selected{% endif %}>{{ label }}</option>{% endfor %}"""  # noqa: E501
+)
+TAG_OPTIONS = Template("{% load staff_table %}{% choice_options choices selected %}")
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "days_left", "-leave_by"])
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"q": "Айгүл & <b>/x?y=1", "status": "none", "attention": "must_leave"}],
+)
+def test_the_table_head_is_the_templates(sort, filters):
+    params = {**filters, "sort": sort}
+    table = staff.select([], params)
+    columns = [
+        ("name", "Аты-жөні"),
+        ("", "Кәсібі <i>"),
+        ("days_left", "Days & left"),
+        ("leave_by", "Leave by"),
+    ]
+    context = Context({"table": table, "sort_columns": columns})
+    written = TAG_HEAD.render(context)
+    assert written == REFERENCE_HEAD.render(context)
+    assert written.count("aria-sort") == 1
+    assert "<i>" not in written and "<b>" not in written
+
+
+@pytest.mark.parametrize("selected", ["", "none", "submitted", "<x>"])
+def test_the_options_are_the_templates(selected):
+    choices = [("none", "Өтініш жоқ"), ("submitted", "Sent & <b>seen</b>"), ('a"b', "q")]
+    context = Context({"choices": choices, "selected": selected})
+    written = TAG_OPTIONS.render(context)
+    assert written == REFERENCE_OPTIONS.render(context)
+    assert written.count(" selected") == (selected in {"none", "submitted"})

@@ -9,12 +9,13 @@ and en and compares them.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -23,6 +24,13 @@ from portal.core.dates import day_writer
 from portal.core.links import url_pattern
 
 register = template.Library()
+
+
+def escape(value: Any) -> str:
+    """What Django's ``escape`` writes, without its lazy-text wrapper (a tenth of the rows' cost):
+    every value written here is escaped, whatever it is."""
+    return html.escape(str(value))
+
 
 DASH = "—"
 
@@ -126,3 +134,42 @@ def invitation_items(context: Any, invitations: Iterable[Any]) -> SafeString:
         for inv in invitations
     ]
     return mark_safe("".join(items))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def staff_table_head(table: Any, columns: Iterable[tuple[str, str]]) -> SafeString:
+    """The ``<th>`` of the table's columns (``(sort key or "", label)``): a column that sorts
+    links to the same filters sorted by it (the other way round if it is the current order), and
+    the current one says its direction (``aria-sort``) and shows an arrow."""
+    filters = "".join(
+        f"{escape(key)}={escape(quote(str(value), safe='/'))}&amp;"
+        for key, value in table.filters.items()
+    )
+    cells = []
+    for key, label in columns:
+        current = key and table.sort == key
+        aria = ""
+        if current:
+            aria = f' aria-sort="{"descending" if table.descending else "ascending"}"'
+        if key:
+            order = "-" if current and not table.descending else ""
+            arrow = (" ▼" if table.descending else " ▲") if current else ""
+            cells.append(
+                f'<th scope="col"{aria}><a href="?{filters}sort={order}{escape(key)}">'
+                f"{escape(label)}{arrow}</a></th>"
+            )
+        else:
+            cells.append(f'<th scope="col"{aria}>{escape(label)}</th>')
+    return mark_safe("".join(cells))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def choice_options(choices: Iterable[tuple[str, str]], selected: str | None) -> SafeString:
+    """The ``<option>`` of each ``(value, label)``, the one equal to ``selected`` selected."""
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
+    )
