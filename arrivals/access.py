@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from portal.accounts.access import role_of
 from portal.accounts.models import User
-from portal.core.statements import Statement
+from portal.core.statements import Statement, loaded
 from portal.organisations.models import Sponsorship
 
 from .models import ArrivalRegistration
@@ -41,7 +41,7 @@ def organisation_registrations(user: Any) -> QuerySet[ArrivalRegistration]:
 # the person's row, it cost about as much as the rest of the dashboard's reads together).
 # ``tests/arrivals/test_services.py`` holds it to the queryset.
 _OPEN_STATEMENT = Statement(
-    "SELECT {r.id}, {r.arrival}, {r.deadline}, {u.id}, {u.full_name}, {u.email}"
+    "SELECT {r.id}, {r.person}, {r.arrival}, {r.deadline}, {u.full_name}, {u.email}"
     " FROM {r} INNER JOIN {s} ON {s.id} = {r.sponsorship} INNER JOIN {u} ON {u.id} = {r.person}"
     " WHERE {r.employer} = %s AND {s.employer} = %s AND {s.status} = %s AND {r.state} = %s"
     " ORDER BY {r.deadline}, {r.id}",
@@ -49,6 +49,9 @@ _OPEN_STATEMENT = Statement(
     s=Sponsorship,
     u=User,
 )
+# What is read of them, in the order of the models' fields (``loaded``).
+_OPEN_FIELDS = ("id", "person_id", "arrival", "deadline")
+_PERSON_FIELDS = ("id", "email", "full_name")
 
 
 def organisation_open(user: Any) -> list[ArrivalRegistration]:
@@ -57,7 +60,7 @@ def organisation_open(user: Any) -> list[ArrivalRegistration]:
     read)."""
     if role_of(user) != "employer":
         return []
-    db = _OPEN_STATEMENT.connection().alias
+    connection = _OPEN_STATEMENT.connection()
     params = [
         user.employer_id,
         user.employer_id,
@@ -65,23 +68,13 @@ def organisation_open(user: Any) -> list[ArrivalRegistration]:
         ArrivalRegistration.State.OPEN.value,
     ]
     rows = []
-    for pk, arrival, deadline, person_id, name, email in _OPEN_STATEMENT.all(params):
-        registration = _loaded(
-            ArrivalRegistration,
-            db,
-            {"id": pk, "arrival": arrival, "deadline": deadline, "person_id": person_id},
+    for pk, person_id, arrival, deadline, name, email in _OPEN_STATEMENT.all(params):
+        registration = loaded(
+            connection, ArrivalRegistration, (pk, person_id, arrival, deadline), _OPEN_FIELDS
         )
-        registration.person = _loaded(
-            User, db, {"id": person_id, "full_name": name, "email": email}
-        )
+        registration.person = loaded(connection, User, (person_id, email, name), _PERSON_FIELDS)
         rows.append(registration)
     return rows
-
-
-def _loaded(model: Any, db: str, values: dict[str, Any]) -> Any:
-    """An instance of ``model`` as the ORM loads one with only these fields (the rest deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(db, names, [values[name] for name in names])
 
 
 def own_registrations(user: Any) -> QuerySet[ArrivalRegistration]:

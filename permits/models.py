@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from portal.core.clock import day_of
+from portal.core.statements import Statement, loaded
 from portal.core.uploads import suffix_for
 
 from .states import MOVE_LABELS, OPEN_STATUSES, Status
@@ -127,10 +128,21 @@ class PermitRules(models.Model):
 
 def permit_rules() -> PermitRules:
     """The permit rules in force (one query): the row staff keep, or the defaults if it is gone."""
-    try:
-        return PermitRules.objects.get(pk=1)  # no ordering to build, as ``first()`` would
-    except PermitRules.DoesNotExist:
+    row = _RULES.one([1])
+    if row is None:
         return PermitRules(pk=1)
+    return loaded(_RULES.connection(), PermitRules, row)
+
+
+# ``PermitRules.objects.filter(pk=1).first()`` as a fixed statement: the employer's dashboard and
+# the professional's pages read the rules on every visit, and the ORM cost more to build the
+# query than to run it. ``tests/permits/test_rules_read.py`` holds it to the ORM.
+_RULES = Statement(
+    "SELECT "
+    + ", ".join(f"{{r.{f.name}}}" for f in PermitRules._meta.concrete_fields)
+    + " FROM {r} WHERE {r.id} = %s",
+    r=PermitRules,
+)
 
 
 def passport_problem(expiry: date | None, on: date, *, margin_days: int) -> str | None:

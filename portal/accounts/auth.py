@@ -5,58 +5,53 @@ signs people in.
 any password is checked; the signal handlers count failures and forgive the owner's own.
 ``AccountBackend`` is Django's ``ModelBackend`` (passwords, active users, groups and
 permissions) with the two reads a signed-in request makes as fixed statements
-(``portal.core.statements``): the person, and a staff member's permissions in one query
-instead of two that cost about 2 ms to build.
+(``portal.core.statements``): the person (with an employer's organisation, which every page of
+theirs reads), and a staff member's permissions in one query instead of two that cost about
+2 ms to build.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models.sql import Query
 
 from portal.accounts import throttle
 from portal.accounts.models import User
-from portal.core.statements import Statement
+from portal.core.statements import Statement, loaded
 
 # The backend that signs people in. Sessions made before it had its own name hold Django's; the
 # session store reads them as this one (``portal.accounts.sessions``), so nobody is signed out.
 BACKEND = "portal.accounts.auth.AccountBackend"
 FORMER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
+# The person and their organisation (an employer's user; NULLs for everyone else): every page of
+# an employer asks who the organisation is and whether it is verified (``role_of``).
+_EMPLOYER = User._meta.get_field("employer").related_model
 _USER = Statement(
     "SELECT "
     + ", ".join(f"{{u.{f.name}}}" for f in User._meta.concrete_fields)
-    + " FROM {u} WHERE {u.id} = %s",
+    + ", "
+    + ", ".join(f"{{e.{f.name}}}" for f in _EMPLOYER._meta.concrete_fields)
+    + " FROM {u} LEFT JOIN {e} ON {e.id} = {u.employer} WHERE {u.id} = %s",
     u=User,
+    e=_EMPLOYER,
 )
-_USER_NAMES = [f.attname for f in User._meta.concrete_fields]
-# Per connection, the ORM's converters of the person's columns (SQLite's moments and booleans).
-_CONVERTERS: WeakKeyDictionary[Any, list[tuple[int, Any]]] = WeakKeyDictionary()
+_USER_COLUMNS = len(User._meta.concrete_fields)
 
 
 def _as_user(connection: Any, row: Sequence[Any]) -> User:
-    """``row`` of ``_USER`` made into a ``User`` as the ORM makes one, without a raw query
-    set's machinery around one row (3 % of a light page's instructions)."""
-    converters = _CONVERTERS.get(connection)
-    if converters is None:
-        compiler = Query(User).get_compiler(connection=connection)
-        columns = [f.get_col(User._meta.db_table) for f in User._meta.concrete_fields]
-        converters = _CONVERTERS[connection] = list(compiler.get_converters(columns).items())
-    values = list(row)
-    for position, (functions, expression) in converters:
-        value = values[position]
-        for convert in functions:
-            value = convert(value, expression, connection)
-        values[position] = value
-    return User.from_db(connection.alias, _USER_NAMES, values)
+    """A row of ``_USER``: the person, with their organisation in the ORM's cache of the
+    relation, so ``user.employer`` asks nothing more."""
+    user = loaded(connection, User, row[:_USER_COLUMNS])
+    if user.employer_id is not None:
+        user._state.fields_cache["employer"] = loaded(connection, _EMPLOYER, row[_USER_COLUMNS:])
+    return user
 
 
 _PERMISSIONS = "SELECT {t.app_label}, {p.codename} FROM {p} JOIN {t} ON {t.id} = {p.content_type}"

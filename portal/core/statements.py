@@ -25,9 +25,13 @@ with ``latest=Alias(Application, "latest")``, ``{latest}`` is the table with its
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from django.db import connections, models, router
+from django.db.models.sql import Query
+
+M = TypeVar("M", bound=models.Model)
 
 
 class Alias:
@@ -93,3 +97,44 @@ class Statement:
         with connection.cursor() as cursor:
             cursor.execute(self.text(connection), params)
             return cursor.fetchall()
+
+
+# Per connection, model and fields, the ORM's converters of the columns (SQLite's moments and
+# booleans, for instance).
+_CONVERTERS: WeakKeyDictionary[Any, dict[tuple[Any, ...], list[tuple[int, Any]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def loaded(
+    connection: Any, model: type[M], row: Sequence[Any], fields: Sequence[str] | None = None
+) -> M:
+    """``row`` (the values of ``fields``, ``model``'s concrete fields' attnames in their order,
+    all of them by default) made into an instance as the ORM makes one from a query, the other
+    fields deferred: the same conversions, without a raw query set's machinery."""
+    names = tuple(fields or (f.attname for f in model._meta.concrete_fields))
+    by_key = _CONVERTERS.get(connection)
+    if by_key is None:
+        by_key = _CONVERTERS[connection] = {}
+    converters = by_key.get((model, names))
+    if converters is None:
+        order = [f.attname for f in model._meta.concrete_fields]
+        if [n for n in order if n in names] != list(names):
+            raise ValueError(f"{names} are not fields of {model.__name__} in their order")
+        compiler = Query(model).get_compiler(connection=connection)
+        columns = [
+            model._meta.get_field(_field_name(model, n)).get_col(model._meta.db_table)
+            for n in names
+        ]
+        converters = by_key[(model, names)] = list(compiler.get_converters(columns).items())
+    values = list(row)
+    for position, (functions, expression) in converters:
+        value = values[position]
+        for convert in functions:
+            value = convert(value, expression, connection)
+        values[position] = value
+    return model.from_db(connection.alias, names, values)
+
+
+def _field_name(model: type[models.Model], attname: str) -> str:
+    return next(f.name for f in model._meta.concrete_fields if f.attname == attname)

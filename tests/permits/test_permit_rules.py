@@ -32,6 +32,19 @@ def test_the_defaults_are_those_of_the_domain():
     assert permit_rules().decision_days == 45  # the row lost: still the defaults
 
 
+def test_the_rules_read_is_the_orms():
+    """``permit_rules()`` reads the row by a fixed statement: the same instance as the ORM's."""
+    PermitRules.objects.filter(pk=1).update(decision_days=31, passport_margin_days=120)
+    mine, theirs = permit_rules(), PermitRules.objects.filter(pk=1).first()
+    names = [f.attname for f in PermitRules._meta.concrete_fields]
+    assert [getattr(mine, n) for n in names] == [getattr(theirs, n) for n in names]
+    assert (mine.decision_days, mine.passport_margin_days) == (31, 120)
+    assert mine.updated_at.tzinfo is not None and not mine._state.adding
+    mine.decision_days = 40
+    mine.save()  # an instance the ORM can save, as it loaded it
+    assert PermitRules.objects.get().decision_days == 40
+
+
 def test_there_is_only_one_row():
     PermitRules(decision_days=20).save()
     PermitRules(decision_days=30).save()

@@ -12,17 +12,19 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.accounts import auth
 from portal.accounts.auth import AccountBackend
 from portal.accounts.models import User
 from portal.accounts.sessions import SessionStore
-from portal.core import clock
+from portal.core import clock, statements
 from portal.core.statements import Statement
 from portal.notifications import outbox
 from portal.notifications.models import Notification
+from portal.organisations.models import Employer
 from tests.factories import EmployerUserFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +123,16 @@ def test_the_person_read_is_djangos():
         assert type(mine) is User
         assert [getattr(mine, n) for n in names] == [getattr(theirs, n) for n in names]
         assert mine.last_login is None or mine.last_login.tzinfo is not None
+        # An employer's organisation comes with the person, as the ORM reads it.
+        if theirs.employer_id is not None:
+            fields = [f.attname for f in Employer._meta.concrete_fields]
+            with CaptureQueriesContext(connection) as asked:
+                read = [getattr(mine.employer, n) for n in fields]
+            assert not asked.captured_queries
+            assert read == [getattr(theirs.employer, n) for n in fields]
+            assert mine.employer.created_at.tzinfo is not None
+        else:
+            assert mine.employer is None
     assert ours.get_user(10**9) is None
 
 
@@ -153,3 +165,17 @@ def test_sessions_of_the_former_backend_stay_signed_in(client, settings):
 def test_sessions_are_signed_as_djangos_store_signs_them():
     """The salt comes from the class's name: renaming it would sign everyone out."""
     assert SessionStore().key_salt == DjangoStore().key_salt
+
+
+def test_loaded_fields_must_come_in_the_models_order():
+    """``loaded`` maps values to fields by position: a statement that reads them in another order
+    is refused, not given a person whose name is their address."""
+    with pytest.raises(ValueError, match="in their order"):
+        statements.loaded(
+            connections["default"], User, (1, "Ana", "ana@example.kz"), ("id", "full_name", "email")
+        )
+    person = statements.loaded(
+        connections["default"], User, (1, "ana@example.kz", "Ana"), ("id", "email", "full_name")
+    )
+    assert (person.pk, person.email, person.full_name) == (1, "ana@example.kz", "Ana")
+    assert person.get_deferred_fields() >= {"password", "last_login"}
