@@ -225,7 +225,7 @@ _FACTS_STATEMENT = Statement(
     " LEFT JOIN {held} ON {held.applicant} = {s.person} AND {held.holds_latest_permit} = %s"
     " LEFT JOIN {p} ON {p.application} = {held.id}"
     " WHERE {s.employer} = %s AND {s.status} = %s"
-    " ORDER BY {u.full_name}, {s.id}",
+    " ORDER BY {s.id}",
     s=Sponsorship,
     u=Sponsorship._meta.get_field("person").related_model,
     st=StayStatus,
@@ -261,7 +261,15 @@ def staff_rows(
     judge = rules.of
     for row in rows:
         row.attention = judge(row)
+    # By name as a reader compares names, whatever case they were typed in (a database's order
+    # depends on its collation), and the same names in the order the sponsorships began (the
+    # query's): the same order on every database.
+    rows.sort(key=_folded_name)
     return rows
+
+
+def _folded_name(row: StaffRow) -> str:
+    return row.name.casefold()
 
 
 def _staff_query(employer: Employer, *, changes: bool, shown: bool) -> Iterable[Sequence[Any]]:
@@ -280,7 +288,7 @@ def _staff_query(employer: Employer, *, changes: bool, shown: bool) -> Iterable[
     ) * changes
     return (
         staffed(employer)
-        .order_by("person__full_name", "pk")
+        .order_by("pk")
         .values_list(
             "pk",
             "person_id",
@@ -441,8 +449,9 @@ class StaffTable:
 
 
 def select(rows: list[StaffRow], params: Mapping[str, str]) -> StaffTable:
-    """The rows ``params`` (a QueryDict: status, citizenship, attention, q, sort) asks for,
-    sorted; a missing value sorts last whichever the direction."""
+    """The rows ``params`` (a QueryDict: status, citizenship, attention, q, sort) asks for of
+    ``rows`` (``staff_rows``'s, in its order: by name), sorted; a missing value sorts last
+    whichever the direction."""
     filters: dict[str, str] = {}
     status = params.get("status", "")
     if status:
@@ -473,6 +482,8 @@ def select(rows: list[StaffRow], params: Mapping[str, str]) -> StaffTable:
     key = sort.lstrip("-")
     if key not in SORTS:
         key, descending = "name", False
+    if key == "name" and not descending:  # the order ``staff_rows`` gives
+        return StaffTable(rows=list(rows), sort=key, descending=False, filters=filters)
     value = SORTS[key]
     # Rows come by name; sorting is stable, so equal values stay in name order. Each row's
     # value is read once.

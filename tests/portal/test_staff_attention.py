@@ -230,3 +230,38 @@ def test_a_full_save_of_an_application_read_earlier_leaves_the_flags(employer_us
     assert Application.objects.get(pk=approved.pk).notes == "Checked with the employer."
     [row] = staff.staff_rows(employer_user.employer, ON)
     assert (row.app_number, row.permit_number) == (draft.number, approved.permit.number)
+
+
+def test_the_rows_come_by_name_as_a_reader_orders_them(employer_user):
+    """Whatever the database's collation: case does not count, and the same name comes in the
+    order the sponsorships began; the table's default order is that one."""
+    employer = employer_user.employer
+    names = ["bolat", "Айгүл", "Aidar", "айгүл", "Bolat", "aidar", "Bolat"]
+    sponsorships = []
+    for n, name in enumerate(names):
+        person = User.objects.create_user(
+            email=f"n{n}@example.kz", password=None, full_name=name, kind="applicant"
+        )
+        sponsorships.append(
+            Sponsorship.objects.create(
+                employer=employer, person=person, email=person.email, status="active"
+            )
+        )
+    read = [(r.name, r.sponsorship_id) for r in staff.staff_rows(employer, ON)]
+    ids = [s.pk for s in sponsorships]
+    assert read == [
+        ("Aidar", ids[2]),
+        ("aidar", ids[5]),
+        ("bolat", ids[0]),
+        ("Bolat", ids[4]),
+        ("Bolat", ids[6]),
+        ("Айгүл", ids[1]),
+        ("айгүл", ids[3]),
+    ]
+    assert [r.sponsorship_id for r in staff.select(staff.staff_rows(employer, ON), {}).rows] == [
+        s for _, s in read
+    ]
+    descending = staff.select(staff.staff_rows(employer, ON), {"sort": "-name"}).rows
+    assert [r.name.casefold() for r in descending] == sorted(
+        (n.casefold() for n in names), reverse=True
+    )
