@@ -4,10 +4,15 @@ and leaves every other widget to them."""
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from portal.core.form_renderer import InputsInPython
+from portal.core.form_renderer import InputsInPython, select_html
 from portal.core.templatetags.plain_fields import plain_form
+from professions.models import Profession
 from stays.forms import CrossingForm
+from tests.professions.factories import ProfessionFactory
 
 
 class Every(forms.Form):
@@ -65,3 +70,62 @@ def test_every_form_uses_it():
 
     for form in (CrossingForm(), EmployerSignupForm(), forms.Form()):
         assert isinstance(form.renderer, InputsInPython)
+
+
+class Selects(forms.Form):
+    plain = forms.ChoiceField(choices=[("a", "A <&>"), ("b", mark_safe("<b>B</b>"))])
+    grouped = forms.ChoiceField(
+        choices=[
+            ("", "—"),
+            ("Europe & <Asia>", [("de", "Germany"), ("kz", "Kazakhstan")]),
+            ("Other", [("x", "X")]),
+        ],
+        required=False,
+    )
+    many = forms.MultipleChoiceField(choices=[("1", "One"), ("2", "Two"), ("3", "Three")])
+    lazy = forms.ChoiceField(choices=[("y", gettext_lazy("Yes")), ("n", gettext_lazy("No"))])
+    maybe = forms.NullBooleanField(required=False)
+    numbers = forms.TypedChoiceField(choices=[(1, 1000), (2, 2000)], coerce=int, required=False)
+    flagged = forms.ChoiceField(
+        choices=[("a", "A")], widget=forms.Select(attrs={"class": "form-select", "disabled": True})
+    )
+    profession = forms.ModelChoiceField(queryset=Profession.objects.all(), required=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "plain": "b",
+            "grouped": "kz",
+            "many": ["1", "3"],
+            "lazy": "n",
+            "maybe": "true",
+            "numbers": "2",
+            "flagged": "a",
+        },
+        {"plain": "<zz>", "many": ["9"], "maybe": "unknown"},
+    ],
+)
+def test_each_select_is_written_as_djangos_templates_write_it(language, data):
+    ProfessionFactory(title_ru="Инженер <химик> & Co", title_en="Engineer & <b>")
+    with translation.override(language):
+        django_form = Selects(data, renderer=DjangoTemplates())
+        python_form = Selects(data, renderer=InputsInPython())
+        for ours, theirs in zip(python_form, django_form, strict=True):
+            assert ours.as_widget() == theirs.as_widget()
+
+
+def test_a_select_it_cannot_write_goes_to_django():
+    class Odd(forms.Select):
+        option_template_name = "django/forms/widgets/radio_option.html"
+
+    field = forms.ChoiceField(choices=[("a", "A")], widget=Odd)
+    form_class = type("OddForm", (forms.Form,), {"odd": field})
+    ours = form_class(renderer=InputsInPython())["odd"].as_widget()
+    assert ours == form_class(renderer=DjangoTemplates())["odd"].as_widget()
+    widget = form_class()["odd"].field.widget.get_context("odd", "a", {})["widget"]
+    assert select_html(widget) is None
