@@ -6,9 +6,9 @@ running a small query on an index: measured in one process on the benchmark's da
 about 0.5 ms against 0.12 ms for reading one user. For the reads made on every request (the
 session, the person with an employer's organisation, the unread count, a staff member's
 permissions) that difference is a tenth of a page, so these few are written once as SQL; so are
-the employer dashboard's (its staff table, the open arrival registrations) and the permit
-rules. Each has a test that holds it to the ORM query it replaces. ``loaded`` makes model
-instances of a statement's rows as the ORM would.
+the employer dashboard's (its staff table, the open arrival registrations, the invitations,
+requests and colleagues waiting) and the permit rules. Each has a test that holds it to the ORM
+query it replaces. ``loaded`` makes model instances of a statement's rows as the ORM would.
 The names in them come from the models' own metadata, quoted by the database's backend, so a
 renamed column or table follows; the values are always parameters. Everything else goes through
 the ORM.

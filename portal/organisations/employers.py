@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.access import organisation_users, role_of
 from portal.accounts.models import User
 from portal.core import clock
+from portal.core.statements import Statement, loaded
 from portal.notifications.outbox import notify, notify_address
 from portal.organisations.models import ColleagueInvitation, Employer, Sponsorship
 
@@ -70,6 +71,53 @@ def employer_users_told(person_ids: Iterable[int]) -> dict[int, list[User]]:
     for user in organisation_users(set(sponsor.values())).order_by("pk"):
         users[user.employer_id].append(user)
     return {person_id: users[employer_id] for person_id, employer_id in sponsor.items()}
+
+
+# What the employer's dashboard lists on every visit, as fixed statements (through the ORM each
+# cost more to build than to run): the invitations sent and the requests to decide, with the
+# name and address a person asking signed up with; the colleagues waiting for confirmation.
+# ``tests/portal/test_employer.py`` holds them to the ORM's queries.
+_WAITING = Statement(
+    "SELECT {s.id}, {s.employer}, {s.person}, {s.email}, {s.status}, {s.created_at},"
+    " {u.email}, {u.full_name}"
+    " FROM {s} LEFT JOIN {u} ON {u.id} = {s.person}"
+    " WHERE {s.employer} = %s AND {s.status} IN (%s, %s)"
+    " ORDER BY {s.created_at}, {s.id}",
+    s=Sponsorship,
+    u=User,
+)
+_WAITING_FIELDS = ("id", "employer_id", "person_id", "email", "status", "created_at")
+_MEMBERS = Statement(
+    "SELECT {u.id}, {u.email}, {u.full_name} FROM {u}"
+    " WHERE {u.employer} = %s AND NOT {u.employer_confirmed} ORDER BY {u.id}",
+    u=User,
+)
+_PERSON_FIELDS = ("id", "email", "full_name")
+
+
+def waiting(employer: Employer) -> dict[str, list[Sponsorship]]:
+    """The organisation's invitations (the newest first) and requests to sponsor (the oldest
+    first), each with only what the dashboard shows."""
+    found: dict[str, list[Sponsorship]] = {
+        Sponsorship.Status.INVITED: [],
+        Sponsorship.Status.REQUESTED: [],
+    }
+    connection = _WAITING.connection()
+    params = [employer.pk, Sponsorship.Status.INVITED.value, Sponsorship.Status.REQUESTED.value]
+    for values in _WAITING.all(params):
+        sponsorship = loaded(connection, Sponsorship, values[:6], _WAITING_FIELDS)
+        if sponsorship.person_id is not None:
+            person = (sponsorship.person_id, *values[6:])
+            sponsorship.person = loaded(connection, User, person, _PERSON_FIELDS)
+        found[sponsorship.status].append(sponsorship)
+    found[Sponsorship.Status.INVITED].reverse()
+    return found
+
+
+def members_waiting(employer: Employer) -> list[User]:
+    """The organisation's users waiting for a colleague's confirmation, in the order they came."""
+    connection = _MEMBERS.connection()
+    return [loaded(connection, User, v, _PERSON_FIELDS) for v in _MEMBERS.all([employer.pk])]
 
 
 def _invite_problem(employer: Employer, email: str) -> str | None:

@@ -23,7 +23,6 @@ from arrivals import dashboard as arrivals_dashboard
 from permits.states import Status
 from portal.accounts import auth
 from portal.accounts.access import applicant_required, employer_required
-from portal.accounts.models import User
 from portal.core import csvsafe
 from portal.core.clock import today
 from portal.core.links import url_pattern
@@ -66,28 +65,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
     ]
     params = request.GET.copy()
     params.pop("page", None)
-    # The invitations sent and the requests to decide, in one query: only what is shown (the
-    # address invited; the name and address a person asking signed up with).
-    waiting: dict[str, list[Sponsorship]] = {
-        Sponsorship.Status.INVITED: [],
-        Sponsorship.Status.REQUESTED: [],
-    }
-    for sponsorship in (
-        Sponsorship.objects.filter(employer=employer, status__in=list(waiting))
-        .select_related("person")
-        .only(
-            "pk",
-            "status",
-            "email",
-            "created_at",
-            "employer_id",
-            "person__full_name",
-            "person__email",
-        )
-        .order_by("created_at", "pk")
-    ):
-        waiting[sponsorship.status].append(sponsorship)
-    waiting[Sponsorship.Status.INVITED].reverse()  # the newest invitation first
+    waiting = employers.waiting(employer)
     return {
         **arrivals_dashboard.employer_summary(request.user, on),
         "employer": employer,
@@ -100,9 +78,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, object]:
         "query_string": params.urlencode(),
         "invitations": waiting[Sponsorship.Status.INVITED],
         "requests": waiting[Sponsorship.Status.REQUESTED],
-        "pending_members": User.objects.filter(employer=employer, employer_confirmed=False).only(
-            "pk", "full_name", "email"
-        ),
+        "pending_members": employers.members_waiting(employer),
         "status_choices": status_choices,
         "sort_columns": [
             ("name", _("Name")),

@@ -661,3 +661,41 @@ def test_the_dashboard_lists_invitations_newest_first_and_requests_oldest_first(
     html = page.content.decode()
     assert html.index("new@example.kz") < html.index("old@example.kz")
     assert html.index("Әли Ерте") < html.index("Бек Кеш") and "ended@example.kz" not in html
+
+
+def test_the_waiting_lists_are_the_orms(employer_user, other_employer_user):
+    """``employers.waiting`` and ``members_waiting`` (fixed statements) read what the ORM's
+    queries read, for this organisation only."""
+    employer, other = employer_user.employer, other_employer_user.employer
+    asking = UserFactory(full_name="Ана <Лима>")
+    rows = [
+        Sponsorship.objects.create(employer=employer, email="a@example.kz", status="invited"),
+        Sponsorship.objects.create(
+            employer=employer, person=asking, email=asking.email, status="requested"
+        ),
+        Sponsorship.objects.create(employer=employer, email="b@example.kz", status="invited"),
+        Sponsorship.objects.create(employer=other, email="c@example.kz", status="invited"),
+    ]
+    waiting = employers.waiting(employer)
+    orm = Sponsorship.objects.filter(employer=employer, status__in=["invited", "requested"])
+    by_status = {
+        s: list(orm.filter(status=s).order_by("created_at", "pk")) for s in ("invited", "requested")
+    }
+    assert waiting["invited"] == by_status["invited"][::-1] == [rows[2], rows[0]]
+    assert waiting["requested"] == by_status["requested"] == [rows[1]]
+    [request] = waiting["requested"]
+    with CaptureQueriesContext(connection) as asked:
+        shown = (request.person.full_name, request.person.email, request.created_at)
+    assert not asked.captured_queries
+    assert shown == (asking.full_name, asking.email, rows[1].created_at)
+    assert request.created_at.tzinfo is not None
+    joining = [
+        UserFactory(kind="employer", employer=employer, employer_confirmed=False) for _ in range(2)
+    ]
+    UserFactory(kind="employer", employer=other, employer_confirmed=False)
+    members = employers.members_waiting(employer)
+    assert members == list(
+        User.objects.filter(employer=employer, employer_confirmed=False).order_by("pk")
+    )
+    assert members == joining
+    assert [(m.full_name, m.email) for m in members] == [(j.full_name, j.email) for j in joining]
