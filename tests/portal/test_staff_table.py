@@ -29,11 +29,26 @@ REFERENCE_ROWS = Template(
       </tr>
     {% endfor %}"""  # noqa: E501
 )
-REFERENCE_ITEMS = Template(
-    """{% for r in rows %}<li>{{ r.name }}{% if kind == "permit_expiring" %}: {{ r.permit_until|date:"DATE_FORMAT" }}{% elif kind == "passport_before_permit" %}: {{ r.passport_expiry|date:"DATE_FORMAT" }}{% elif kind == "must_leave" %}: {{ r.latest_exit_date|date:"DATE_FORMAT" }}{% elif kind == "violations" %}: {{ r.violations }}{% endif %}</li>{% endfor %}"""  # noqa: E501
+REFERENCE_ITEMS = """{% for r in block.rows %}<li>{{ r.name }}{% if block.kind == "permit_expiring" %}: {{ r.permit_until|date:"DATE_FORMAT" }}{% elif block.kind == "passport_before_permit" %}: {{ r.passport_expiry|date:"DATE_FORMAT" }}{% elif block.kind == "must_leave" %}: {{ r.latest_exit_date|date:"DATE_FORMAT" }}{% elif block.kind == "violations" %}: {{ r.violations }}{% endif %}</li>{% endfor %}"""  # noqa: E501
+REFERENCE_CARDS = Template(
+    """{% load i18n %}{% for block in attention %}
+    <div class="col-md-6 col-xl-3"><div class="card h-100{% if block.rows %} border-warning{% endif %}"><div class="card-body">
+      <h3 class="h6">{{ block.label }} <span class="badge {% if block.rows %}bg-warning text-dark{% else %}bg-secondary{% endif %}">{{ block.count }}</span></h3>
+      <ul class="list-unstyled small mb-0">
+        {% if block.rows %}ITEMS{% else %}<li>{% translate "None." %}</li>{% endif %}
+      </ul>
+      {% if block.more %}<a href="?attention={{ block.kind }}">{% translate "See all" %}</a>{% endif %}
+    </div></div></div>
+  {% endfor %}""".replace("ITEMS", REFERENCE_ITEMS)  # noqa: E501
+)
+REFERENCE_COUNTS = Template(
+    """{% load i18n %}{% for status, label, n in counts %}
+      <li class="list-inline-item"><a class="btn btn-outline-primary btn-sm" href="?status={{ status|default:'none' }}">{{ label }} (<strong>{{ n }}</strong>)</a></li>
+    {% empty %}<li class="list-inline-item">{% translate "You sponsor no one yet." %}</li>{% endfor %}"""  # noqa: E501
 )
 TAG_ROWS = Template("{% load staff_table %}{% staff_table_rows rows %}")
-TAG_ITEMS = Template("{% load staff_table %}{% attention_items kind rows %}")
+TAG_CARDS = Template("{% load staff_table %}{% attention_cards attention %}")
+TAG_COUNTS = Template("{% load staff_table %}{% state_counts counts %}")
 
 
 def _rows():
@@ -107,18 +122,41 @@ def test_the_rows_are_the_templates(language):
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
-@pytest.mark.parametrize(
-    "kind", ["permit_expiring", "passport_before_permit", "must_leave", "violations", "other"]
-)
-def test_the_attention_items_are_the_templates(language, kind):
+def test_the_attention_cards_are_the_templates(language):
     rows = [r for r in _rows() if r.permit_until or r.latest_exit_date] + _rows()[:1]
     for r in rows:
         r.permit_until = r.permit_until or date(2027, 1, 9)
         r.passport_expiry = r.passport_expiry or date(2027, 5, 3)
         r.latest_exit_date = r.latest_exit_date or date(2026, 7, 1)
-    context = {"rows": rows, "kind": kind}
+    kinds = ["permit_expiring", "passport_before_permit", "must_leave", "violations", "other"]
+    attention = [
+        {
+            "kind": kind,
+            "label": f"<{kind}> & label",
+            "rows": rows[: n + 1] if n % 2 else [],
+            "count": 1234 * n,
+            "more": n == 3,
+        }
+        for n, kind in enumerate(kinds)
+    ]
+    context = {"attention": attention}
     with translation.override(language):
-        assert TAG_ITEMS.render(Context(context)) == REFERENCE_ITEMS.render(Context(context))
+        written = TAG_CARDS.render(Context(context))
+        assert _same(written) == _same(REFERENCE_CARDS.render(Context(context)))
+    assert "<other>" not in written and "&lt;other&gt;" in written
+    assert written.count("card-body") == len(kinds)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    "counts", [[], [(None, "Өтініш жоқ", 3), ("submitted", "Sent <b>&</b>", 1200)]]
+)
+def test_the_state_counts_are_the_templates(language, counts):
+    context = {"counts": counts}
+    with translation.override(language):
+        written = TAG_COUNTS.render(Context(context))
+        assert _same(written) == _same(REFERENCE_COUNTS.render(Context(context)))
+    assert "<b>" not in written
 
 
 REFERENCE_INVITATIONS = Template(

@@ -105,14 +105,51 @@ _SHOWN = {
 }
 
 
-@register.simple_tag
-def attention_items(kind: str, rows: Iterable[Any]) -> SafeString:
+def _attention_items(kind: str, rows: Iterable[Any], long: Any) -> str:
     """The ``<li>`` of a needs-attention list: the name, and the date or count that matters."""
-    long = day_writer("DATE_FORMAT")
     shown = _SHOWN.get(kind)
-    items = [
+    return "".join(
         f"<li>{escape(r.name)}{': ' + escape(shown(r, long)) if shown else ''}</li>" for r in rows
+    )
+
+
+@register.simple_tag
+def attention_cards(blocks: Iterable[dict[str, Any]]) -> SafeString:
+    """A card per kind of attention (``kind``, ``label``, ``rows`` shown, ``count``, ``more``):
+    its count, the first people and their date or count, and a link to all of them."""
+    long = day_writer("DATE_FORMAT")
+    none = escape(gettext("None."))
+    see_all = escape(gettext("See all"))
+    cards = []
+    for block in blocks:
+        rows = block["rows"]
+        kind = escape(block["kind"])
+        items = _attention_items(block["kind"], rows, long) if rows else f"<li>{none}</li>"
+        more = f'<a href="?attention={kind}">{see_all}</a>' if block["more"] else ""
+        cards.append(
+            f'<div class="col-md-6 col-xl-3"><div class="card h-100'
+            f'{" border-warning" if rows else ""}"><div class="card-body">'
+            f'<h3 class="h6">{escape(block["label"])} <span class="badge '
+            f'{"bg-warning text-dark" if rows else "bg-secondary"}">'
+            f"{escape(localize(block['count']))}</span></h3>"
+            f'<ul class="list-unstyled small mb-0">{items}</ul>{more}</div></div></div>'
+        )
+    return mark_safe("".join(cards))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def state_counts(counts: Iterable[tuple[str | None, str, int]]) -> SafeString:
+    """A link per application state (None: no application) with how many people are in it."""
+    items = [
+        f'<li class="list-inline-item"><a class="btn btn-outline-primary btn-sm" '
+        f'href="?status={escape(status or "none")}">{escape(label)} '
+        f"(<strong>{escape(localize(n))}</strong>)</a></li>"
+        for status, label, n in counts
     ]
+    if not items:
+        items.append(
+            f'<li class="list-inline-item">{escape(gettext("You sponsor no one yet."))}</li>'
+        )
     return mark_safe("".join(items))  # noqa: S308 (every value escaped above)
 
 
