@@ -157,6 +157,8 @@ def test_the_state_counts_are_the_templates(language, counts):
         written = TAG_COUNTS.render(Context(context))
         assert _same(written) == _same(REFERENCE_COUNTS.render(Context(context)))
     assert "<b>" not in written
+    # Inline buttons: a space between each, as the template's line breaks made.
+    assert written.count("</li>\n<li") == max(len(counts) - 1, 0)
 
 
 REFERENCE_INVITATIONS = Template(
