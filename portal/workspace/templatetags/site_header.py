@@ -9,7 +9,6 @@ kind of person, in kk, ru and en.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from django import template
@@ -18,20 +17,17 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, gettext
 
+from portal.core.markup import csrf_input, escape
 from portal.core.templatetags.links import fixed_url
 from portal.notifications.outbox import unread_count
 
 register = template.Library()
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value))
-
-
 def _link(name: str, label: str) -> str:
     return (
-        f'<li class="nav-item"><a class="nav-link text-white" href="{_e(fixed_url(name))}">'
-        f"{_e(label)}</a></li>"
+        f'<li class="nav-item"><a class="nav-link text-white" href="{escape(fixed_url(name))}">'
+        f"{escape(label)}</a></li>"
     )
 
 
@@ -47,13 +43,10 @@ def site_header(context: Any) -> SafeString:
     badge = ""
     if unread:
         badge = (
-            f' <span class="badge text-bg-light">{_e(unread)}<span class="visually-hidden"> '
-            f"{_e(gettext('unread'))}</span></span>"
+            f' <span class="badge text-bg-light">{escape(unread)}<span class="visually-hidden"> '
+            f"{escape(gettext('unread'))}</span></span>"
         )
-    csrf = ""
-    token = context.get("csrf_token")
-    if signed_in and token and token != "NOTPROVIDED":
-        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+    csrf = csrf_input(context) if signed_in else ""
     links = [
         _link("portal:home", gettext("Home")),
         _link("professions:list", gettext("Professions")),
@@ -71,36 +64,38 @@ def site_header(context: Any) -> SafeString:
         style = "btn-light" if chosen else "btn-outline-light"
         marked = ' aria-current="true"' if chosen else ""
         buttons.append(
-            f'<button type="submit" name="language" value="{_e(code)}" lang="{_e(code)}" '
+            f'<button type="submit" name="language" value="{escape(code)}" lang="{escape(code)}" '
             f'class="btn btn-sm {style}"{marked}>'
-            f"{_e(capfirst(get_language_info(code)['name_local']))}</button>"
+            f"{escape(capfirst(get_language_info(code)['name_local']))}</button>"
         )
     if signed_in:
         own = [
             _link("portal:dashboard", gettext("My dashboard")),
             f'<li class="nav-item"><a class="nav-link text-white" '
-            f'href="{_e(fixed_url("portal:inbox"))}">{_e(gettext("Inbox"))}{badge}</a></li>',
+            f'href="{escape(fixed_url("portal:inbox"))}">{escape(gettext("Inbox"))}{badge}</a></li>',
             _link("portal:profile", user.get_short_name()),
-            f'<li class="nav-item"><form action="{_e(fixed_url("logout"))}" method="post">{csrf}'
+            f'<li class="nav-item"><form action="{escape(fixed_url("logout"))}" '
+            f'method="post">{csrf}'
             f'<button type="submit" class="btn btn-link nav-link text-white">'
-            f"{_e(gettext('Log out'))}</button></form></li>",
+            f"{escape(gettext('Log out'))}</button></form></li>",
         ]
     else:
         own = [_link("login", gettext("Log in")), _link("portal:signup", gettext("Sign up"))]
     path = request.get_full_path() if request is not None else ""
     return mark_safe(  # noqa: S308 (every value escaped above)
         "<header>"
-        f'<nav class="navbar navbar-dark bg-primary" aria-label="{_e(gettext("Main navigation"))}">'
+        '<nav class="navbar navbar-dark bg-primary" '
+        f'aria-label="{escape(gettext("Main navigation"))}">'
         '<div class="container">'
-        f'<a class="navbar-brand" href="{_e(fixed_url("portal:home"))}">'
-        f"{_e(gettext('Foreign specialist portal'))}</a>"
+        f'<a class="navbar-brand" href="{escape(fixed_url("portal:home"))}">'
+        f"{escape(gettext('Foreign specialist portal'))}</a>"
         '<details class="nav-menu">'
-        f'<summary class="btn btn-outline-light">{_e(gettext("Menu"))}{badge}</summary>'
+        f'<summary class="btn btn-outline-light">{escape(gettext("Menu"))}{badge}</summary>'
         '<div class="nav-menu-body">'
         f'<ul class="navbar-nav me-lg-auto">{"".join(links)}</ul>'
-        f'<form class="nav-languages" action="{_e(fixed_url("portal:set_language"))}" '
+        f'<form class="nav-languages" action="{escape(fixed_url("portal:set_language"))}" '
         f'method="{"post" if signed_in else "get"}">{csrf}'
-        f'<input type="hidden" name="next" value="{_e(path)}">{"".join(buttons)}</form>'
+        f'<input type="hidden" name="next" value="{escape(path)}">{"".join(buttons)}</form>'
         f'<ul class="navbar-nav">{"".join(own)}</ul>'
         "</div></details></div></nav></header>"
     )
