@@ -136,7 +136,7 @@ def permit_rules() -> PermitRules:
 
 # ``PermitRules.objects.filter(pk=1).first()`` as a fixed statement: the employer's dashboard and
 # the professional's pages read the rules on every visit, and the ORM cost more to build the
-# query than to run it. ``tests/permits/test_rules_read.py`` holds it to the ORM.
+# query than to run it. ``tests/permits/test_permit_rules.py`` holds it to the ORM.
 _RULES = Statement(
     "SELECT "
     + ", ".join(f"{{r.{f.name}}}" for f in PermitRules._meta.concrete_fields)
