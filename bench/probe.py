@@ -7,7 +7,9 @@ Uses the database and data of ``bench/run.py`` (run it once first) with the same
 settings, through Django's test client, as the first person of each group of the benchmark's
 sessions (every page renders afresh; a visitor's catalogue pages may come from the catalogue
 cache): for each page, the median time of ``--repeat``
-requests, the number of queries, the time spent in SQL and the slowest statements
+requests, the number of queries, the time spent in SQL, the CPU time of the request's
+PostgreSQL backend per request (``db cpu``, read from ``/proc``: the database on this machine;
+take a few hundred requests, the kernel counts in 10 ms ticks) and the slowest statements
 (``--explain`` adds PostgreSQL's plan of the slowest one, ``--cprofile N`` the N functions with
 the most cumulative time).
 
@@ -98,6 +100,7 @@ def main() -> int:
             _counted(client, page.path, args.repeat, page.name)
             continue
         times, cpu, captured = [], [], None
+        backend_started = _backend_cpu(connection)
         for _ in range(args.repeat):
             with CaptureQueriesContext(connection) as queries:
                 started, started_cpu = time.perf_counter(), time.process_time()
@@ -108,11 +111,13 @@ def main() -> int:
                 cpu.append((time.process_time() - started_cpu) * 1000)
             captured = queries
         assert captured is not None
+        db_cpu = (_backend_cpu(connection) - backend_started) / args.repeat * 1000
         sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
         print(
             f"{page.name:22} {response.status_code}  median {statistics.median(times):7.1f} ms  "
             f"cpu {statistics.median(cpu):6.1f} ms  "
-            f"queries {len(captured.captured_queries):3}  sql {sql_ms:7.1f} ms"
+            f"queries {len(captured.captured_queries):3}  sql {sql_ms:7.1f} ms  "
+            f"db cpu {db_cpu:5.2f} ms"
         )
         slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
         for q in slowest[: args.slowest]:
@@ -127,6 +132,16 @@ def main() -> int:
 
 
 _COUNTING = "BENCH_PROBE_COUNTING"
+
+
+def _backend_cpu(connection: object) -> float:
+    """CPU seconds the PostgreSQL backend of ``connection`` has used (it must run on this
+    machine; the kernel counts in ticks of 10 ms, so take many requests)."""
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _count_instructions(args: argparse.Namespace) -> int:
