@@ -22,7 +22,14 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "DATABASE_PREPARED_STATEMENTS",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -104,7 +111,14 @@ def test_the_web_process_sets_the_project_aside_from_the_garbage_collector():
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "DATABASE_PREPARED_STATEMENTS",
+        }
     }
     code = (
         "import gc; before = gc.get_threshold(); import portal.wsgi; "
