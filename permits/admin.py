@@ -39,7 +39,6 @@ from .models import Application, Document, DocumentType, Permit, PermitRules, Ro
 from .states import (
     CLOCK_RUNNING,
     MOVE_LABELS,
-    OPEN_STATUSES,
     RETURN_TO_QUEUE,
     InvalidTransition,
     Status,
@@ -139,7 +138,7 @@ class OpenStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Application]) -> Any:
         if self.value() is None:
-            return queryset.filter(status__in=OPEN_STATUSES)
+            return queryset.open()
         if self.value() == "all":
             return queryset
         return queryset.filter(status=self.value())

@@ -135,6 +135,20 @@ def test_drafts_stay_out_of_the_queue(client, reviewer):
     assert client.get(url).status_code == 302  # the admin redirects a missing object
 
 
+def test_the_queue_shows_a_case_until_it_is_decided(client, reviewer):
+    """Open is kept by the database from the state (``Application.case_open``): a state
+    written by any means, a plain UPDATE included, moves the case out of the queue."""
+    case = _submitted()
+    client.force_login(reviewer)
+    assert case.number in client.get(CHANGELIST).content.decode()
+    Application.objects.filter(pk=case.pk).update(status=Status.REFUSED)
+    assert case.number not in client.get(CHANGELIST).content.decode()
+    assert case.number in client.get(CHANGELIST + "?state=all").content.decode()
+    Application.objects.filter(pk=case.pk).update(status=Status.RESUBMITTED)
+    assert case.number in client.get(CHANGELIST).content.decode()
+    assert not Application.objects.open().filter(status=Status.APPROVED).exists()
+
+
 @pytest.mark.parametrize("who", ["catalogue_editor", "applicant", "employer_user"])
 def test_other_roles_cannot_open_the_queue(client, request, who):
     _submitted()
