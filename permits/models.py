@@ -208,7 +208,7 @@ class Application(models.Model):
         expression=models.Q(status__in=sorted(OPEN_STATUSES)),
         output_field=models.BooleanField(),
         db_persist=True,
-        verbose_name=_("open"),
+        verbose_name=_("open case"),
     )
     route = models.CharField(_("route"), max_length=20, choices=Route.choices, blank=True)
     # Personal data

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='application',
             name='case_open',
-            field=models.GeneratedField(db_persist=True, expression=models.Q(('status__in', ['draft', 'info_requested', 'resubmitted', 'submitted', 'under_review'])), output_field=models.BooleanField(), verbose_name='open'),
+            field=models.GeneratedField(db_persist=True, expression=models.Q(('status__in', ['draft', 'info_requested', 'resubmitted', 'submitted', 'under_review'])), output_field=models.BooleanField(), verbose_name='open case'),
         ),
         migrations.AddIndex(
             model_name='application',
