@@ -18,23 +18,25 @@ PRODUCTION = {
 }
 
 
+# What the shell may export that the settings under test must not inherit.
+_NOT_INHERITED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "DATABASE_PREPARED_STATEMENTS",
+}
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
+
+
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "DEBUG",
-            "SECRET_KEY",
-            "DATABASE_URL",
-            "CELERY_BROKER_URL",
-            "DATABASE_PREPARED_STATEMENTS",
-        }
-    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**_environment(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -108,18 +110,6 @@ def test_the_deploy_check_warns_when_broker_and_cache_share_a_server():
 
 def test_the_web_process_sets_the_project_aside_from_the_garbage_collector():
     """portal/wsgi.py: the loaded project's objects frozen, the collector run less often."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "DEBUG",
-            "SECRET_KEY",
-            "DATABASE_URL",
-            "CELERY_BROKER_URL",
-            "DATABASE_PREPARED_STATEMENTS",
-        }
-    }
     code = (
         "import gc; before = gc.get_threshold(); import portal.wsgi; "
         "print(before, gc.get_threshold(), gc.get_freeze_count() > 10_000)"
@@ -127,7 +117,7 @@ def test_the_web_process_sets_the_project_aside_from_the_garbage_collector():
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, **PRODUCTION},
+        env={**_environment(), **PRODUCTION},
         capture_output=True,
         text=True,
         timeout=120,
