@@ -105,9 +105,10 @@ def waiting(employer: Employer) -> dict[str, list[Sponsorship]]:
     connection = _WAITING.connection()
     params = [employer.pk, Sponsorship.Status.INVITED.value, Sponsorship.Status.REQUESTED.value]
     for values in _WAITING.all(params):
-        sponsorship = loaded(connection, Sponsorship, values[:6], _WAITING_FIELDS)
+        own, person_values = values[: len(_WAITING_FIELDS)], values[len(_WAITING_FIELDS) :]
+        sponsorship = loaded(connection, Sponsorship, own, _WAITING_FIELDS)
         if sponsorship.person_id is not None:
-            person = (sponsorship.person_id, *values[6:])
+            person = (sponsorship.person_id, *person_values)
             sponsorship.person = loaded(connection, User, person, _PERSON_FIELDS)
         found[sponsorship.status].append(sponsorship)
     found[Sponsorship.Status.INVITED].reverse()
